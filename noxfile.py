@@ -1,0 +1,16 @@
+"""nox-release releases itself with its own sessions (see ``nox -l``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import nox  # noqa: E402
+
+from release.sessions import *  # noqa: E402,F401,F403
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["tests", "mypy", "black", "coverage"]

@@ -1,0 +1,38 @@
+"""The project's distribution files: build them, check them, smoke-test them (config-aware glue
+over :mod:`release.dist` and :mod:`release.smoke`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from . import dist, pyproject, smoke
+from .config import Config
+
+Out = Callable[[str], None]
+
+
+def build_dist(
+    cfg: Config, outdir: Path, *, source: Path | None = None, out: Out = print
+) -> dist.DistFiles:
+    """Build sdist and wheel of ``source`` (default: the work tree) into a fresh ``outdir``."""
+    version = pyproject.current_version(cfg)
+    out(f"building {cfg.name} {version} into {outdir}")
+    dist.build(source or cfg.root, outdir)
+    files = dist.check_dist(outdir, cfg.name, version)
+    dist.twine_check(files.all)
+    return files
+
+
+def smoke_dist(cfg: Config, outdir: Path, *, out: Out = print) -> list[smoke.SmokeResult]:
+    """Install the wheel in ``outdir`` into a brand-new venv and run the smoke checks."""
+    version = pyproject.current_version(cfg)
+    files = dist.check_dist(outdir, cfg.name, version)
+    out(f"smoke-testing {files.wheel.name} in a brand-new venv")
+    results = smoke.smoke_test(
+        files.wheel, package=cfg.package, version=version, commands=cfg.smoke_commands
+    )
+    for result in results:
+        out(f"  {'ok  ' if result.ok else 'FAIL'} {result.what}: {result.detail}")
+    smoke.check_smoke(results)
+    return results

@@ -1,0 +1,316 @@
+"""``[tool.release]`` in the target project's pyproject.toml, read into a frozen :class:`Config`.
+
+Everything is optional; the defaults come from the project's layout (src or flat), its
+``[project.scripts]`` and the environment (``RELEASE_*`` index URL overrides).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import tomlkit
+import tomlkit.exceptions
+from packaging.utils import canonicalize_name
+
+from .errors import ConfigError
+
+PYPI_UPLOAD_URL = "https://upload.pypi.org/legacy/"
+PYPI_INDEX_URL = "https://pypi.org/simple/"
+TESTPYPI_UPLOAD_URL = "https://test.pypi.org/legacy/"
+TESTPYPI_INDEX_URL = "https://test.pypi.org/simple/"
+
+ENV_OVERRIDES = {
+    "test-upload-url": "RELEASE_TEST_UPLOAD_URL",
+    "test-index-url": "RELEASE_TEST_INDEX_URL",
+    "upload-url": "RELEASE_UPLOAD_URL",
+    "index-url": "RELEASE_INDEX_URL",
+}
+
+# key -> (expected type name, python types accepted)
+_STR = ("a string", (str,))
+_LIST = ("a list of strings", (list,))
+_BOOL = ("true or false", (bool,))
+_NUMBER = ("a number from 0 to 100", (int, float))
+KEYS: dict[str, tuple[str, tuple[type, ...]]] = {
+    "package": _STR,
+    "source": _STR,
+    "branch": _STR,
+    "remote": _STR,
+    "tag-format": _STR,
+    "changelog": _STR,
+    "version-files": _LIST,
+    "coverage-threshold": _NUMBER,
+    "major-on-zero": _BOOL,
+    "typecheck-paths": _LIST,
+    "format-paths": _LIST,
+    "test-args": _LIST,
+    "smoke-commands": _LIST,
+    "release-title": _STR,
+    "github-repo": _STR,
+    "critical-labels": _LIST,
+    "publish-from": _STR,
+    "test-upload-url": _STR,
+    "test-index-url": _STR,
+    "upload-url": _STR,
+    "index-url": _STR,
+}
+
+_NOT_PACKAGES = {
+    "tests",
+    "test",
+    "docs",
+    "doc",
+    "benchmarks",
+    "examples",
+    "scripts",
+    "build",
+    "dist",
+}
+_GITHUB_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+
+
+@dataclass(frozen=True)
+class Config:
+    """The release configuration of one project; paths are absolute."""
+
+    root: Path
+    name: str
+    package: str
+    source: Path
+    branch: str = "main"
+    remote: str = "origin"
+    tag_format: str = "v{version}"
+    changelog: Path = Path("CHANGELOG.md")
+    version_files: tuple[Path, ...] = ()
+    coverage_threshold: float = 60.0
+    major_on_zero: bool = False
+    typecheck_paths: tuple[str, ...] = ()
+    format_paths: tuple[str, ...] = ()
+    test_args: tuple[str, ...] = ()
+    smoke_commands: tuple[str, ...] = ()
+    release_title: str = "{name} v{version}"
+    github_repo: str | None = None
+    critical_labels: tuple[str, ...] = ("critical",)
+    publish_from: str = "local"
+    test_upload_url: str = TESTPYPI_UPLOAD_URL
+    test_index_url: str = TESTPYPI_INDEX_URL
+    upload_url: str = PYPI_UPLOAD_URL
+    index_url: str = PYPI_INDEX_URL
+    scripts: Mapping[str, str] = field(default_factory=dict)
+    pyproject: Path = Path("pyproject.toml")
+
+    @property
+    def project_name(self) -> str:
+        """The PEP 503 normalized distribution name (``omi-openclaw``)."""
+        return str(canonicalize_name(self.name))
+
+    @property
+    def file_prefix(self) -> str:
+        """The distribution name as PEP 427/625 file names spell it (``omi_openclaw``)."""
+        return self.project_name.replace("-", "_")
+
+    def tag(self, version: str) -> str:
+        return self.tag_format.format(version=version)
+
+    def title(self, version: str) -> str:
+        return self.release_title.format(name=self.name, version=version)
+
+    def relative(self, path: Path) -> str:
+        """``path`` relative to the project root, for messages."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def read_pyproject(path: Path) -> tomlkit.TOMLDocument:
+    """Parse pyproject.toml, turning syntax errors into a ConfigError with line and column."""
+    if not path.is_file():
+        raise ConfigError(
+            f"{path} not found",
+            "run the command in the project's root directory (where pyproject.toml is)",
+        )
+    text = path.read_text(encoding="utf-8")
+    try:
+        return tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as exc:
+        raise ConfigError(
+            f"{path.name} is not valid TOML: line {exc.line}, column {exc.col}: {_parse_reason(exc)}",
+            f"fix the syntax at {path.name}:{exc.line}:{exc.col}",
+        ) from exc
+
+
+def _parse_reason(exc: tomlkit.exceptions.ParseError) -> str:
+    text = str(exc)
+    return re.sub(r"\s*at line \d+ col \d+\s*$", "", text)
+
+
+def _plain(value: Any) -> Any:
+    """tomlkit items as plain Python values."""
+    unwrap = getattr(value, "unwrap", None)
+    return unwrap() if callable(unwrap) else value
+
+
+def _check_types(table: Mapping[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, raw in table.items():
+        if key not in KEYS:
+            close = difflib.get_close_matches(key, list(KEYS), n=1, cutoff=0.5)
+            hint = f"did you mean '{close[0]}'?" if close else "valid keys: " + ", ".join(KEYS)
+            raise ConfigError(f"unknown key '{key}' in [tool.release]", hint)
+        value = _plain(raw)
+        expected, types = KEYS[key]
+        ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
+        if ok and types == _LIST[1]:
+            ok = all(isinstance(item, str) for item in value)
+        if ok and types == _NUMBER[1]:
+            ok = 0 <= value <= 100
+        if not ok:
+            raise ConfigError(
+                f"[tool.release] {key} must be {expected}, not {value!r}",
+                f"set {key} to {expected} in pyproject.toml",
+            )
+        values[key] = value
+    return values
+
+
+def discover_package(root: Path, name: str) -> tuple[str, Path]:
+    """The import package and its directory, from a src layout or a flat layout."""
+    wanted = str(canonicalize_name(name)).replace("-", "_")
+    for base in (root / "src", root):
+        if not base.is_dir():
+            continue
+        candidates = sorted(
+            child.name
+            for child in base.iterdir()
+            if child.is_dir()
+            and (child / "__init__.py").is_file()
+            and child.name not in _NOT_PACKAGES
+            and not child.name.startswith((".", "_"))
+        )
+        if wanted in candidates:
+            return wanted, base / wanted
+        if len(candidates) == 1:
+            return candidates[0], base / candidates[0]
+        if len(candidates) > 1:
+            raise ConfigError(
+                f"several packages found in {base.name if base != root else 'the project root'}: "
+                + ", ".join(candidates),
+                'set package = "<name>" in [tool.release] to say which one is released',
+            )
+    raise ConfigError(
+        f"no Python package found for {name} (looked for src/<pkg>/__init__.py and <pkg>/__init__.py)",
+        'set package = "<import name>" and source = "<dir>" in [tool.release]',
+    )
+
+
+def load(root: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read the configuration of the project at ``root`` (default: the current directory)."""
+    root = (root or Path.cwd()).resolve()
+    environ = os.environ if env is None else env
+    pyproject = root / "pyproject.toml"
+    doc = read_pyproject(pyproject)
+    project = _plain(doc.get("project", {}))
+    if not isinstance(project, dict) or not project.get("name"):
+        raise ConfigError(
+            "pyproject.toml has no [project] name",
+            'add a [project] table with name = "<distribution name>" (PEP 621)',
+        )
+    tool = _plain(doc.get("tool", {}))
+    table = tool.get("release", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        raise ConfigError("[tool.release] must be a table", "write it as a [tool.release] section")
+    values = _check_types(table)
+    name = str(project["name"])
+
+    if "package" in values:
+        package = values["package"]
+        if "source" in values:
+            source = root / values["source"]
+        else:
+            source = next(
+                (base / package for base in (root / "src", root) if (base / package).is_dir()),
+                root / "src" / package,
+            )
+        if not source.is_dir():
+            raise ConfigError(
+                f"the package directory {source.relative_to(root)} does not exist",
+                "set source to the directory that holds the package's __init__.py",
+            )
+    else:
+        package, source = discover_package(root, name)
+        if "source" in values:
+            source = root / values["source"]
+
+    scripts = project.get("scripts", {}) or {}
+    if not isinstance(scripts, dict):
+        raise ConfigError(
+            "[project.scripts] must be a table", "write it as name = 'module:function'"
+        )
+
+    tag_format = values.get("tag-format", "v{version}")
+    if "{version}" not in tag_format:
+        raise ConfigError(
+            f"tag-format {tag_format!r} has no {{version}} placeholder",
+            'write it like "v{version}"',
+        )
+    publish_from = values.get("publish-from", "local")
+    if publish_from not in ("local", "ci"):
+        raise ConfigError(
+            f'publish-from must be "local" or "ci", not {publish_from!r}',
+            'set publish-from = "local" (upload from this machine) or "ci" (CI uploads on the tag)',
+        )
+    github_repo = values.get("github-repo")
+    if github_repo is not None and not _GITHUB_REPO.match(github_repo):
+        raise ConfigError(
+            f"github-repo must look like OWNER/NAME, not {github_repo!r}",
+            'set github-repo = "owner/name" as in https://github.com/owner/name',
+        )
+
+    def existing(paths: list[str]) -> tuple[str, ...]:
+        return tuple(path for path in paths if (root / path).exists())
+
+    source_rel = source.relative_to(root).as_posix() if source.is_relative_to(root) else str(source)
+    urls = {
+        key: environ.get(var) or values.get(key) or default
+        for key, var, default in (
+            ("test-upload-url", ENV_OVERRIDES["test-upload-url"], TESTPYPI_UPLOAD_URL),
+            ("test-index-url", ENV_OVERRIDES["test-index-url"], TESTPYPI_INDEX_URL),
+            ("upload-url", ENV_OVERRIDES["upload-url"], PYPI_UPLOAD_URL),
+            ("index-url", ENV_OVERRIDES["index-url"], PYPI_INDEX_URL),
+        )
+    }
+    return Config(
+        root=root,
+        name=name,
+        package=package,
+        source=source,
+        branch=values.get("branch", "main"),
+        remote=values.get("remote", "origin"),
+        tag_format=tag_format,
+        changelog=root / values.get("changelog", "CHANGELOG.md"),
+        version_files=tuple(root / path for path in values.get("version-files", [])),
+        coverage_threshold=float(values.get("coverage-threshold", 60)),
+        major_on_zero=values.get("major-on-zero", False),
+        typecheck_paths=tuple(values.get("typecheck-paths", [source_rel])),
+        format_paths=tuple(values.get("format-paths", existing(["src", "tests"]) or [source_rel])),
+        test_args=tuple(values.get("test-args", [])),
+        smoke_commands=tuple(
+            values.get("smoke-commands", [f"{script} --version" for script in scripts])
+        ),
+        release_title=values.get("release-title", "{name} v{version}"),
+        github_repo=github_repo,
+        critical_labels=tuple(values.get("critical-labels", ["critical"])),
+        publish_from=publish_from,
+        test_upload_url=urls["test-upload-url"],
+        test_index_url=urls["test-index-url"],
+        upload_url=urls["upload-url"],
+        index_url=urls["index-url"],
+        scripts=dict(scripts),
+        pyproject=pyproject,
+    )

@@ -1,0 +1,158 @@
+"""Every git call the release makes, on one repository."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+from pathlib import Path
+
+from . import proc
+from .errors import GitError
+
+NETWORK_TIMEOUT = 60.0
+
+
+class Git:
+    """git in the work tree at ``root``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def run(
+        self, *args: str, check: bool = True, timeout: float | None = None, hint: str = ""
+    ) -> proc.Result:
+        result = proc.run(["git", *args], cwd=self.root, timeout=timeout, what=f"git {args[0]}")
+        if check and not result.ok:
+            raise GitError(
+                f"git {' '.join(args)} failed: {result.tail(10)}",
+                hint or "fix the repository state shown above and re-run",
+            )
+        return result
+
+    def _out(self, *args: str) -> str:
+        return self.run(*args).stdout.strip()
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def is_repo(self) -> bool:
+        return self.run("rev-parse", "--git-dir", check=False).ok
+
+    def branch(self) -> str | None:
+        """The checked-out branch, or None on a detached HEAD."""
+        result = self.run("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+        return result.stdout.strip() or None if result.ok else None
+
+    def head(self) -> str:
+        return self._out("rev-parse", "HEAD")
+
+    def dirty_files(self) -> list[str]:
+        """Paths with uncommitted changes, untracked files included (ignored ones not)."""
+        lines = self.run("status", "--porcelain", "--untracked-files=normal").stdout.splitlines()
+        return [line[3:] for line in lines if line.strip()]
+
+    def tags(self) -> set[str]:
+        """Every local tag; empty outside a git repository."""
+        if not self.is_repo():
+            return set()
+        return set(self.run("tag", "--list").stdout.split())
+
+    def commit_of(self, ref: str) -> str | None:
+        """The commit ``ref`` (a branch, tag or sha) points to, or None if it does not exist."""
+        result = self.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
+        return result.stdout.strip() or None if result.ok else None
+
+    def is_annotated_tag(self, tag: str) -> bool:
+        result = self.run("cat-file", "-t", f"refs/tags/{tag}", check=False)
+        return result.ok and result.stdout.strip() == "tag"
+
+    def tag_message(self, tag: str) -> str:
+        return self._out("tag", "--list", "--format=%(contents)", tag)
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        return self.run("merge-base", "--is-ancestor", ancestor, descendant, check=False).ok
+
+    def message(self, ref: str = "HEAD") -> str:
+        return self._out("log", "-1", "--format=%B", ref)
+
+    def files_in(self, ref: str = "HEAD") -> list[str]:
+        """The files a commit changed."""
+        return self._out("show", "--name-only", "--format=", ref).splitlines()
+
+    def remote_url(self, remote: str) -> str | None:
+        result = self.run("remote", "get-url", remote, check=False)
+        return result.stdout.strip() if result.ok else None
+
+    # -- the remote ----------------------------------------------------------------------------
+
+    def fetch(self, remote: str) -> None:
+        """Fetch branches and tags; GitError if the remote cannot be reached."""
+        self.run(
+            "fetch",
+            "--quiet",
+            "--tags",
+            remote,
+            timeout=NETWORK_TIMEOUT,
+            hint=f"check that the remote '{remote}' exists and can be reached (git remote -v)",
+        )
+
+    def remote_refs(self, remote: str) -> dict[str, str]:
+        """``refs/... -> commit`` on the remote, tags peeled to their commits (ls-remote)."""
+        out = self.run(
+            "ls-remote",
+            remote,
+            timeout=NETWORK_TIMEOUT,
+            hint=f"check that the remote '{remote}' exists and can be reached (git remote -v)",
+        ).stdout
+        refs: dict[str, str] = {}
+        for line in out.splitlines():
+            sha, _, ref = line.partition("\t")
+            if ref.endswith("^{}"):
+                refs[ref[:-3]] = sha  # the peeled commit wins over the tag object
+            else:
+                refs.setdefault(ref, sha)
+        return refs
+
+    def ahead_behind(self, local: str, upstream: str) -> tuple[int, int]:
+        """How many commits ``local`` has that ``upstream`` lacks, and the other way round."""
+        out = self._out("rev-list", "--left-right", "--count", f"{local}...{upstream}")
+        ahead, behind = out.split()
+        return int(ahead), int(behind)
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def commit(self, message: str, paths: list[str]) -> str:
+        self.run("add", "--", *paths)
+        self.run("commit", "--quiet", "-m", message, "--", *paths)
+        return self.head()
+
+    def create_tag(self, tag: str, message: str, ref: str = "HEAD") -> None:
+        self.run("tag", "--annotate", tag, "-m", message, ref)
+
+    def create_branch(self, name: str, start: str) -> None:
+        self.run("switch", "--quiet", "-c", name, start)
+
+    def push_atomic(self, remote: str, *refspecs: str) -> None:
+        """Push all refs or none (``git push --atomic``)."""
+        self.run(
+            "push",
+            "--atomic",
+            "--quiet",
+            remote,
+            *refspecs,
+            timeout=NETWORK_TIMEOUT,
+            hint="read the remote's answer above (a protected branch, a hook, a missing "
+            "permission), fix it and re-run: nothing was pushed",
+        )
+
+    def export(self, ref: str, dest: Path) -> Path:
+        """Write the tree of ``ref`` (tracked files only) into ``dest``."""
+        data = proc.run_bytes(["git", "archive", "--format=tar", ref], cwd=self.root)
+        if data is None:
+            raise GitError(f"git archive {ref} failed", f"check that {ref} exists (git log {ref})")
+        dest.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(dest, filter="data")
+            else:  # Python 3.10 before 3.10.12: git archive output is trusted anyway
+                tar.extractall(dest)
+        return dest

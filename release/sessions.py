@@ -1,0 +1,206 @@
+"""The nox sessions. Import this module from a noxfile and every session is registered::
+
+    import release.sessions  # noqa: F401
+
+Sessions are thin: each prepares an environment and calls one engine command (``python -m release
+…``), which does the work on the project in the current directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+import nox.project
+
+from . import __version__
+
+BACKEND = "uv|virtualenv"
+ENGINE_ROOT = Path(__file__).resolve().parent.parent
+
+TEST_TOOLS = ("pytest", "coverage[toml]")
+RELEASE_TOOLS = ("build[uv]", "twine>=6.1", "pip")
+CHECK_TOOLS = (*TEST_TOOLS, "mypy", "black", *RELEASE_TOOLS, "pip-audit")
+
+
+def _engine() -> list[str]:
+    """What installs this engine: our own source tree when we run from it, else the release."""
+    pyproject = ENGINE_ROOT / "pyproject.toml"
+    if pyproject.is_file() and 'name = "nox-release"' in pyproject.read_text(encoding="utf-8"):
+        if ENGINE_ROOT == Path.cwd().resolve():
+            return []  # the project itself; installed with it
+        return [str(ENGINE_ROOT)]
+    return [f"nox-release=={__version__}"]
+
+
+def _project() -> list[str]:
+    """``-e .`` with the project's test extras, plus its test/dev dependency groups."""
+    pyproject = nox.project.load_toml("pyproject.toml")
+    extras = pyproject.get("project", {}).get("optional-dependencies", {})
+    wanted = [name for name in ("test", "tests", "dev") if name in extras]
+    spec = f".[{','.join(wanted)}]" if wanted else "."
+    groups = pyproject.get("dependency-groups", {})
+    group_names = [name for name in ("test", "tests", "dev") if name in groups]
+    group_reqs = list(nox.project.dependency_groups(pyproject, *group_names)) if group_names else []
+    return ["-e", spec, *group_reqs]
+
+
+def _install(session: nox.Session, *tools: str, project: bool = False) -> None:
+    packages = [*(_project() if project else []), *_engine(), *tools]
+    if packages:
+        session.install(*packages)
+
+
+def _engine_run(session: nox.Session, *args: str) -> None:
+    session.run("python", "-m", "release", *args)
+
+
+def _no_posargs(session: nox.Session) -> None:
+    if session.posargs:
+        session.error(
+            f"{session.name} takes no arguments, got {' '.join(session.posargs)!r}; "
+            f"run 'nox -s {session.name}'"
+        )
+
+
+def _one_version(session: nox.Session, usage: str) -> list[str]:
+    if not session.posargs or session.posargs[0].startswith("-"):
+        session.error(f"usage: nox -s {session.name} -- {usage}")
+    return list(session.posargs)
+
+
+@nox.session(venv_backend=BACKEND)
+def tests(session: nox.Session) -> None:
+    """Run the test suite with pytest (arguments go to pytest)."""
+    _install(session, *TEST_TOOLS, project=True)
+    _engine_run(session, "tests", "--", *session.posargs)
+
+
+@nox.session(venv_backend=BACKEND)
+def mypy(session: nox.Session) -> None:
+    """Type-check typecheck-paths with mypy."""
+    _no_posargs(session)
+    _install(session, "mypy", *TEST_TOOLS, project=True)
+    _engine_run(session, "mypy")
+
+
+@nox.session(venv_backend=BACKEND)
+def black(session: nox.Session) -> None:
+    """Check formatting of format-paths with black --check."""
+    _no_posargs(session)
+    _install(session, "black", "tomlkit", "packaging")
+    _engine_run(session, "black")
+
+
+@nox.session(venv_backend=BACKEND)
+def coverage(session: nox.Session) -> None:
+    """Run the tests under coverage; fail under coverage-threshold."""
+    _no_posargs(session)
+    _install(session, *TEST_TOOLS, project=True)
+    _engine_run(session, "coverage")
+
+
+@nox.session(venv_backend=BACKEND)
+def build(session: nox.Session) -> None:
+    """Build sdist and wheel into a clean dist/, twine check --strict, check the files."""
+    _no_posargs(session)
+    _install(session, *RELEASE_TOOLS)
+    _engine_run(session, "build")
+
+
+@nox.session(name="smoke-venv", venv_backend=BACKEND)
+def smoke_venv(session: nox.Session) -> None:
+    """Install the built wheel in a brand-new venv and run the smoke checks."""
+    _no_posargs(session)
+    _install(session, "uv")
+    _engine_run(session, "smoke")
+
+
+@nox.session(name="release-check", venv_backend=BACKEND)
+def release_check(session: nox.Session) -> None:
+    """Run the whole pre-release checklist and print one table."""
+    _install(session, *CHECK_TOOLS, project=True)
+    _engine_run(session, "check", *session.posargs)
+
+
+@nox.session(default=False, venv_backend=BACKEND)
+def bump(session: nox.Session) -> None:
+    """Release steps 1-2: write the version everywhere and promote the CHANGELOG."""
+    args = _one_version(session, "VERSION|major|minor|patch|auto [--pre rc|a|b] [--dry-run]")
+    _install(session)
+    _engine_run(session, "bump", *args)
+
+
+@nox.session(default=False, venv_backend=BACKEND)
+def notes(session: nox.Session) -> None:
+    """Print one version's CHANGELOG section (the release notes)."""
+    args = _one_version(session, "VERSION")
+    _install(session)
+    _engine_run(session, "notes", *args)
+
+
+@nox.session(name="publish-test", default=False, venv_backend=BACKEND)
+def publish_test(session: nox.Session) -> None:
+    """Upload dist/ to the test index and verify an install from it."""
+    args = _one_version(session, "VERSION [--dry-run]")
+    _install(session, *RELEASE_TOOLS)
+    _engine_run(session, "publish-test", *args)
+
+
+@nox.session(default=False, venv_backend=BACKEND)
+def publish(session: nox.Session) -> None:
+    """The whole release, steps 1-10; re-run to resume after a failure."""
+    args = _one_version(
+        session, "VERSION [--dry-run] [--yes] [--allow-unknown] [--security]"
+    )
+    _install(session, *CHECK_TOOLS, project=True)
+    _engine_run(session, "publish", *args)
+
+
+@nox.session(default=False, venv_backend=BACKEND)
+def upload(session: nox.Session) -> None:
+    """Upload dist/ to the production index and verify it (what CI runs on a tag)."""
+    args = _one_version(session, "VERSION [--attestations]")
+    _install(session, *RELEASE_TOOLS)
+    _engine_run(session, "upload", *args)
+
+
+@nox.session(name="github-release", default=False, venv_backend=BACKEND)
+def github_release(session: nox.Session) -> None:
+    """Create or update the GitHub release for a version's tag, with dist/ attached."""
+    args = _one_version(session, "VERSION")
+    _install(session)
+    _engine_run(session, "github-release", *args)
+
+
+@nox.session(default=False, venv_backend=BACKEND)
+def hotfix(session: nox.Session) -> None:
+    """Start a hotfix: branch hotfix/X.Y.(Z+1) from the tag of X.Y.Z."""
+    args = _one_version(session, "X.Y.Z")
+    _install(session)
+    _engine_run(session, "hotfix", *args)
+
+
+@nox.session(default=False, venv_backend=BACKEND)
+def yank(session: nox.Session) -> None:
+    """Guide the (web-only) yank of a release, then verify it on the index."""
+    args = _one_version(session, "VERSION REASON")
+    if len(args) < 2 or args[1].startswith("-"):
+        session.error(f"usage: nox -s yank -- VERSION REASON (got {' '.join(args)!r})")
+    _install(session)
+    _engine_run(session, "yank", args[0], "--reason", " ".join(args[1:]))
+
+
+@nox.session(default=False, venv_backend=BACKEND)
+def doctor(session: nox.Session) -> None:
+    """Diagnose what would stop a release and say how to fix it."""
+    _no_posargs(session)
+    _install(session, *RELEASE_TOOLS)
+    _engine_run(session, "doctor")
+
+
+@nox.session(default=False, venv_backend=BACKEND)
+def demo(session: nox.Session) -> None:
+    """Offline, end to end: release the bundled sample package to a real local index."""
+    _install(session, *CHECK_TOOLS, "pypiserver>=2.1")
+    _engine_run(session, "demo", *session.posargs)

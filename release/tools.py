@@ -1,0 +1,130 @@
+"""The quality tools a release runs: pytest (with coverage), mypy, black, build and the smoke test.
+
+Each runs from the Python environment the engine runs in, on the project in ``cfg.root``. The same
+functions serve the single-purpose commands (``python -m release mypy``) and the checklist.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from . import proc
+from .config import Config, read_pyproject
+from .errors import CheckFailed, UsageError
+
+Out = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class CoverageOutcome:
+    """One pytest run under coverage: the test result and the total coverage."""
+
+    tests: proc.Result
+    percent: float | None
+    detail: str
+
+
+def _coverage_configured(cfg: Config) -> bool:
+    """True when the project says itself what coverage measures."""
+    doc = read_pyproject(cfg.pyproject)
+    run_table = doc.get("tool", {}).get("coverage", {}).get("run", {})
+    return "source" in run_table or (cfg.root / ".coveragerc").is_file()
+
+
+def pytest(cfg: Config, extra: Sequence[str] = (), *, stream: bool = False) -> proc.Result:
+    return proc.run(
+        proc.python_tool("pytest", *cfg.test_args, *extra), cwd=cfg.root, stream=stream
+    )
+
+
+def coverage(cfg: Config, extra: Sequence[str] = (), *, stream: bool = False) -> CoverageOutcome:
+    """pytest under coverage, once; the data file lives in a temp dir so runs never collide."""
+    with tempfile.TemporaryDirectory(prefix="release-coverage-") as scratch:
+        env = dict(os.environ, COVERAGE_FILE=str(Path(scratch) / ".coverage"))
+        source = [] if _coverage_configured(cfg) else [f"--source={cfg.relative(cfg.source)}"]
+        tests = proc.run(
+            proc.python_tool("coverage", "run", *source, "-m", "pytest", *cfg.test_args, *extra),
+            cwd=cfg.root,
+            env=env,
+            stream=stream,
+        )
+        report_file = Path(scratch) / "coverage.json"
+        report = proc.run(
+            proc.python_tool("coverage", "json", "-q", "-o", report_file), cwd=cfg.root, env=env
+        )
+        if not report.ok or not report_file.is_file():
+            return CoverageOutcome(tests, None, report.tail(3) or "coverage produced no data")
+        totals = json.loads(report_file.read_text(encoding="utf-8"))["totals"]
+        percent = float(totals["percent_covered"])
+        detail = f"{percent:.1f}% of {totals['num_statements']} statements"
+        if stream:
+            proc.run(proc.python_tool("coverage", "report"), cwd=cfg.root, env=env, stream=True)
+        return CoverageOutcome(tests, percent, detail)
+
+
+def mypy(cfg: Config, *, stream: bool = False) -> proc.Result:
+    return proc.run(proc.python_tool("mypy", *cfg.typecheck_paths), cwd=cfg.root, stream=stream)
+
+
+def black(cfg: Config, *, stream: bool = False) -> proc.Result:
+    return proc.run(
+        proc.python_tool("black", "--check", *cfg.format_paths), cwd=cfg.root, stream=stream
+    )
+
+
+def pytest_summary(result: proc.Result) -> str:
+    """pytest's closing line (``3 passed, 1 failed in 0.2s``) or a short reason."""
+    if result.returncode == 5:
+        return "no tests were collected"
+    for line in reversed(result.output.splitlines()):
+        text = line.strip("= ").strip()
+        if any(word in text for word in ("passed", "failed", "error", "skipped")):
+            return text
+    return f"pytest exited {result.returncode}"
+
+
+def run_tool(cfg: Config, name: str, extra: Sequence[str], out: Out = print) -> int:
+    """``python -m release tests|coverage|mypy|black|build|smoke``: one tool, its own exit code."""
+    from . import artifacts
+
+    if extra and extra[0] == "--":
+        extra = extra[1:]
+    if name == "tests":
+        return pytest(cfg, extra, stream=True).returncode
+    if name == "coverage":
+        outcome = coverage(cfg, extra, stream=True)
+        if outcome.percent is None:
+            raise CheckFailed(f"coverage measured nothing: {outcome.detail}", _COVERAGE_HINT)
+        if not outcome.tests.ok:
+            return outcome.tests.returncode
+        if outcome.percent < cfg.coverage_threshold:
+            raise CheckFailed(
+                f"coverage {outcome.detail} is below coverage-threshold "
+                f"{cfg.coverage_threshold:g}%",
+                "add tests for the uncovered lines (coverage report -m shows them)",
+            )
+        out(f"coverage {outcome.detail} ≥ {cfg.coverage_threshold:g}%")
+        return 0
+    if name == "mypy":
+        return mypy(cfg, stream=True).returncode
+    if name == "black":
+        return black(cfg, stream=True).returncode
+    if name == "build":
+        files = artifacts.build_dist(cfg, cfg.root / "dist", out=out)
+        out(f"built {files.sdist.name} and {files.wheel.name}")
+        return 0
+    if name == "smoke":
+        artifacts.smoke_dist(cfg, cfg.root / "dist", out=out)
+        return 0
+    raise UsageError(f"unknown tool {name!r}", "use one of tests, coverage, mypy, black, build, smoke")
+
+
+_COVERAGE_HINT = (
+    "install the project in the environment in editable mode (pip install -e .) so coverage "
+    "sees its source, or set [tool.coverage.run] source"
+)

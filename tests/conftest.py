@@ -1,0 +1,64 @@
+"""Shared fixtures: the sample project in a real git repository with a bare remote."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+collect_ignore = ["sample"]
+
+if importlib.util.find_spec("tests.pypi_server") is not None:
+    pytest_plugins = ["tests.pypi_server"]
+
+SAMPLE = Path(__file__).parent / "sample"
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git in ``cwd`` for a test's own setup; fail loudly."""
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True, encoding="utf-8"
+    )
+    return done.stdout.strip()
+
+
+@pytest.fixture(autouse=True)
+def _git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commits made by tests (and by the engine under test) have an author, on any machine."""
+    for role in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{role}_NAME", "Release Tester")
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", "tester@example.invalid")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+def copy_sample(dest: Path) -> Path:
+    shutil.copytree(SAMPLE, dest, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    return dest
+
+
+def make_repo(project: Path, remote: Path) -> Path:
+    """``git init`` ``project`` on main, commit everything, push to a new bare ``remote``."""
+    git(project.parent, "init", "--quiet", "--bare", "-b", "main", str(remote))
+    git(project, "init", "--quiet", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "--quiet", "-m", "Initial commit")
+    git(project, "remote", "add", "origin", str(remote))
+    git(project, "push", "--quiet", "-u", "origin", "main")
+    return project
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A copy of the sample project (no git)."""
+    return copy_sample(tmp_path / "omi")
+
+
+@pytest.fixture
+def sample_repo(tmp_path: Path) -> Iterator[Path]:
+    """A copy of the sample project, committed on main, with a bare ``origin`` it is pushed to."""
+    project = copy_sample(tmp_path / "omi")
+    yield make_repo(project, tmp_path / "origin.git")
