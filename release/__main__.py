@@ -137,6 +137,12 @@ def _doctor(args: argparse.Namespace) -> int:
     return doctor.run_doctor(_config(args), out=print)
 
 
+def _demo(args: argparse.Namespace) -> int:
+    from . import demo
+
+    return demo.run(keep=args.keep)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m release", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"nox-release {__version__}")
@@ -216,6 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     command("doctor", _doctor, "diagnose what would stop a release")
+
+    demo = command("demo", _demo, "offline end-to-end release of the bundled sample")
+    demo.add_argument("--keep", action="store_true", help="keep the demo directory")
     return parser
 
 

@@ -47,14 +47,14 @@ def branch_item(ctx: Context) -> list[Row]:
     cfg = ctx.cfg
     git = Git(cfg.root)
     if not git.is_repo():
-        return [Row("release branch", FAIL, "not a git repository", "git init, commit, add a remote")]
+        return [
+            Row("release branch", FAIL, "not a git repository", "git init, commit, add a remote")
+        ]
     branch = git.branch()
     if branch == cfg.branch or (branch or "").startswith("hotfix/"):
         return [Row("release branch", PASS, f"on {branch}")]
     where = f"on {branch}" if branch else "on a detached HEAD"
-    return [
-        Row("release branch", FAIL, f"{where}, not {cfg.branch}", f"git switch {cfg.branch}")
-    ]
+    return [Row("release branch", FAIL, f"{where}, not {cfg.branch}", f"git switch {cfg.branch}")]
 
 
 def tree_item(ctx: Context) -> list[Row]:

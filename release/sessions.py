@@ -150,9 +150,7 @@ def publish_test(session: nox.Session) -> None:
 @nox.session(default=False, venv_backend=BACKEND)
 def publish(session: nox.Session) -> None:
     """The whole release, steps 1-10; re-run to resume after a failure."""
-    args = _one_version(
-        session, "VERSION [--dry-run] [--yes] [--allow-unknown] [--security]"
-    )
+    args = _one_version(session, "VERSION [--dry-run] [--yes] [--allow-unknown] [--security]")
     _install(session, *CHECK_TOOLS, project=True)
     _engine_run(session, "publish", *args)
 

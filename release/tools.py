@@ -37,9 +37,7 @@ def _coverage_configured(cfg: Config) -> bool:
 
 
 def pytest(cfg: Config, extra: Sequence[str] = (), *, stream: bool = False) -> proc.Result:
-    return proc.run(
-        proc.python_tool("pytest", *cfg.test_args, *extra), cwd=cfg.root, stream=stream
-    )
+    return proc.run(proc.python_tool("pytest", *cfg.test_args, *extra), cwd=cfg.root, stream=stream)
 
 
 def coverage(cfg: Config, extra: Sequence[str] = (), *, stream: bool = False) -> CoverageOutcome:
@@ -121,7 +119,9 @@ def run_tool(cfg: Config, name: str, extra: Sequence[str], out: Out = print) -> 
     if name == "smoke":
         artifacts.smoke_dist(cfg, cfg.root / "dist", out=out)
         return 0
-    raise UsageError(f"unknown tool {name!r}", "use one of tests, coverage, mypy, black, build, smoke")
+    raise UsageError(
+        f"unknown tool {name!r}", "use one of tests, coverage, mypy, black, build, smoke"
+    )
 
 
 _COVERAGE_HINT = (

@@ -62,3 +62,33 @@ def sample_repo(tmp_path: Path) -> Iterator[Path]:
     """A copy of the sample project, committed on main, with a bare ``origin`` it is pushed to."""
     project = copy_sample(tmp_path / "omi")
     yield make_repo(project, tmp_path / "origin.git")
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def engine_env(**extra: str) -> dict[str, str]:
+    """The environment for ``python -m release`` in a subprocess: this checkout importable."""
+    import os
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    env.update(extra)
+    return env
+
+
+def run_engine(
+    project: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m release ARGS`` in ``project`` as a user would, capturing its output."""
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "release", *args],
+        cwd=project,
+        env=env or engine_env(),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )

@@ -1,0 +1,125 @@
+"""A real package index on loopback: pypiserver as a subprocess, for the demo and the tests.
+
+This module starts a long-running server, so it uses ``subprocess.Popen`` itself rather than
+:mod:`release.proc`, which runs commands to completion.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import IO
+
+from .errors import PackageIndexError
+
+STARTUP_TIMEOUT = 30.0
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LocalIndex:
+    """pypiserver serving ``packages`` on 127.0.0.1:``port`` (a subprocess, started by ``start``).
+
+    Authentication is disabled (any user name and password are accepted) and the fallback
+    redirect to pypi.org is off: an unknown project answers 404 and nothing leaves the machine.
+    """
+
+    def __init__(self, base: Path, port: int | None = None) -> None:
+        self.packages = base / "packages"
+        self.packages.mkdir(parents=True, exist_ok=True)
+        self.log_path = base / "pypiserver.log"
+        self.port = port or free_port()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def upload_url(self) -> str:
+        return self.url + "/"
+
+    @property
+    def index_url(self) -> str:
+        return self.url + "/simple/"
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self._log = self.log_path.open("ab")
+        self._process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "pypiserver",
+                "run",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--authenticate",
+                ".",
+                "--passwords",
+                ".",
+                "--disable-fallback",
+                "--backend",
+                "simple-dir",
+                "--server",
+                "wsgiref",
+                str(self.packages),
+            ],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        self._wait_until_up()
+
+    def _wait_until_up(self) -> None:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while time.monotonic() < deadline:
+            if not self.running:
+                break
+            try:
+                with urllib.request.urlopen(self.url + "/health", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.1)
+        log = self.log_path.read_text(encoding="utf-8", errors="replace")
+        self.stop()
+        raise PackageIndexError(
+            f"pypiserver did not come up on port {self.port}:\n{log[-2000:]}",
+            "is pypiserver installed (pip install pypiserver) and the port free?",
+        )
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait(timeout=10)
+            self._process = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def files(self) -> list[str]:
+        """The file names in the package directory, sorted."""
+        return sorted(path.name for path in self.packages.iterdir())

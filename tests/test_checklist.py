@@ -1,0 +1,167 @@
+"""The checklist, run as a user runs it (``python -m release check``) on copies of the sample."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from release import checklist, config
+from tests.conftest import engine_env, git, run_engine
+
+
+def rows_of(report: Path) -> dict[str, dict[str, str]]:
+    data = json.loads(report.read_text(encoding="utf-8"))
+    return {row["item"]: row for row in data["rows"]}
+
+
+def check(project: Path, tmp_path: Path, *extra: str) -> tuple[int, str, dict[str, dict[str, str]]]:
+    report = tmp_path / "check.json"
+    done = run_engine(project, "check", "--json", str(report), *extra)
+    return done.returncode, done.stdout + done.stderr, rows_of(report)
+
+
+def commit_all(project: Path, message: str) -> None:
+    git(project, "commit", "--quiet", "-am", message)
+    git(project, "push", "--quiet", "origin", "main")
+
+
+@pytest.mark.slow
+def test_clean_sample_passes_with_a_truthful_table(sample_repo: Path, tmp_path: Path) -> None:
+    code, output, rows = check(sample_repo, tmp_path)
+    assert code == 0, output
+    for item in ("release branch", "tests", "coverage", "mypy", "black", "build", "smoke"):
+        assert rows[item]["status"] == "PASS", (item, rows[item])
+    assert rows["tree clean, not behind remote"]["status"] == "PASS"
+    assert "4 passed" in rows["tests"]["reason"]
+    # No github-repo in the sample: said so, not pretended.
+    assert rows["CI of HEAD"]["status"] == "SKIPPED"
+    assert rows["critical issues"]["status"] == "SKIPPED"
+    # pip-audit cannot reach its database here: never PASS after auditing nothing.
+    assert rows["dependencies secure"]["status"] in ("PASS", "UNKNOWN")
+    if rows["dependencies secure"]["status"] == "PASS":
+        assert "audited" in rows["dependencies secure"]["reason"]
+    assert "ready" in output
+
+
+@pytest.mark.slow
+def test_black_violation_fails(sample_repo: Path, tmp_path: Path) -> None:
+    cli = sample_repo / "src" / "omi_openclaw" / "cli.py"
+    cli.write_text(cli.read_text().replace("STATE_FILE = ", "STATE_FILE =  "))
+    commit_all(sample_repo, "badly formatted")
+    code, output, rows = check(sample_repo, tmp_path)
+    assert code == 1, output
+    assert rows["black"]["status"] == "FAIL"
+    assert rows["black"]["fix"].startswith("black ")
+    assert rows["tests"]["status"] == "PASS"
+
+
+@pytest.mark.slow
+def test_failing_test_fails_tests_row(sample_repo: Path, tmp_path: Path) -> None:
+    test_file = sample_repo / "tests" / "test_cli.py"
+    test_file.write_text(
+        test_file.read_text() + "\n\ndef test_broken() -> None:\n    assert 1 == 2\n"
+    )
+    commit_all(sample_repo, "a failing test")
+    code, output, rows = check(sample_repo, tmp_path)
+    assert code == 1, output
+    assert rows["tests"]["status"] == "FAIL"
+    assert "1 failed" in rows["tests"]["reason"]
+
+
+@pytest.mark.slow
+def test_coverage_below_threshold_fails(sample_repo: Path, tmp_path: Path) -> None:
+    pyproject = sample_repo / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace(
+            "[tool.release]\n", "[tool.release]\ncoverage-threshold = 99.5\n"
+        )
+    )
+    commit_all(sample_repo, "a high bar")
+    code, output, rows = check(sample_repo, tmp_path)
+    assert code == 1, output
+    assert rows["coverage"]["status"] == "FAIL"
+    assert "< 99.5%" in rows["coverage"]["reason"]
+    assert rows["tests"]["status"] == "PASS"
+
+
+@pytest.mark.slow
+def test_version_drift_fails_smoke_and_versions(sample_repo: Path, tmp_path: Path) -> None:
+    init = sample_repo / "src" / "omi_openclaw" / "__init__.py"
+    init.write_text(init.read_text().replace('"0.2.0"', '"0.1.9"'))
+    test_file = sample_repo / "tests" / "test_cli.py"  # keep the sample's own tests green
+    test_file.write_text(
+        test_file.read_text().replace("assert cli.__version__ ==", "assert cli.__version__ !=")
+    )
+    commit_all(sample_repo, "a forgotten version")
+    code, output, rows = check(sample_repo, tmp_path)
+    assert code == 1, output
+    assert rows["smoke"]["status"] == "FAIL"
+    assert "0.1.9" in rows["smoke"]["reason"]
+    assert rows["version copies"]["status"] == "FAIL"
+
+
+def test_tree_item_reports_dirty_and_behind(sample_repo: Path, tmp_path: Path) -> None:
+    cfg = config.load(sample_repo, env={})
+    ctx = checklist.Context(cfg)
+    (sample_repo / "notes.txt").write_text("scratch")
+    [row] = checklist.tree_item(ctx)
+    assert row.status == "FAIL" and "notes.txt" in row.reason
+    (sample_repo / "notes.txt").unlink()
+    # Another clone pushes a commit: we are behind.
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "--quiet", str(tmp_path / "origin.git"), str(other))
+    (other / "README.md").write_text("changed elsewhere\n")
+    git(other, "commit", "--quiet", "-am", "elsewhere")
+    git(other, "push", "--quiet", "origin", "main")
+    [row] = checklist.tree_item(ctx)
+    assert row.status == "FAIL" and "behind" in row.reason
+    assert row.fix == "git pull origin"
+
+
+def test_tree_item_unknown_when_remote_unreachable(sample_repo: Path) -> None:
+    git(sample_repo, "remote", "set-url", "origin", str(sample_repo.parent / "gone.git"))
+    [row] = checklist.tree_item(checklist.Context(config.load(sample_repo, env={})))
+    assert row.status == "UNKNOWN"
+
+
+def test_branch_item(sample_repo: Path) -> None:
+    ctx = checklist.Context(config.load(sample_repo, env={}))
+    assert checklist.branch_item(ctx)[0].status == "PASS"
+    git(sample_repo, "switch", "--quiet", "-c", "feature")
+    row = checklist.branch_item(ctx)[0]
+    assert row.status == "FAIL" and row.fix == "git switch main"
+    git(sample_repo, "switch", "--quiet", "-c", "hotfix/0.2.1")
+    assert checklist.branch_item(ctx)[0].status == "PASS"
+
+
+def test_a_crashing_item_becomes_a_fail_row(sample: Path) -> None:
+    def broken_item(ctx: checklist.Context) -> list[checklist.Row]:
+        raise RuntimeError("boom")
+
+    rows = checklist.run_items(checklist.Context(config.load(sample, env={})), [broken_item])
+    assert rows == [checklist.Row("broken", "FAIL", "RuntimeError: boom", "report this as a bug")]
+
+
+def test_strict_makes_unknown_fail() -> None:
+    rows = [checklist.Row("a", "PASS", ""), checklist.Row("b", "UNKNOWN", "offline")]
+    assert checklist.failed(rows, strict=False) == []
+    assert [row.item for row in checklist.failed(rows, strict=True)] == ["b"]
+
+
+@pytest.mark.slow
+def test_step_summary_and_markdown(sample_repo: Path, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    report = tmp_path / "r.json"
+    done = run_engine(
+        sample_repo,
+        "check",
+        "--json",
+        str(report),
+        env=engine_env(GITHUB_STEP_SUMMARY=str(summary)),
+    )
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("## Release checklist")
+    assert text.count("\n| ") == len(rows_of(report)) + 1  # header + one line a row
+    assert done.returncode == 0, done.stdout + done.stderr
