@@ -55,6 +55,8 @@ def prepare_project(workdir: Path, out: Out) -> Path:
 
 def demo_env(test_index: LocalIndex, prod_index: LocalIndex) -> dict[str, str]:
     env = dict(os.environ)
+    engine_root = str(Path(__file__).resolve().parent.parent)  # this engine, however installed
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [engine_root, env.get("PYTHONPATH")]))
     env.update(
         {
             "RELEASE_TEST_UPLOAD_URL": test_index.upload_url,
