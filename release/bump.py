@@ -1,0 +1,286 @@
+"""Release steps 1-2: the new version in every copy, and the CHANGELOG's Unreleased promoted.
+
+:func:`plan_bump` reads the files and computes every edit and every refusal before anything is
+written; :func:`apply` then writes all files together. A bump that was already (partly) applied is
+recognised and completed, so re-running ``bump X`` is safe.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Collection
+
+from packaging.version import InvalidVersion, Version
+
+from . import changelog, files, pyproject, version
+from .config import Config
+from .errors import ChangelogError, NothingToRelease, UsageError, VersionError
+from .pyproject import VersionCopy
+
+Out = Callable[[str], None]
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class BumpPlan:
+    """What a bump changes: ``edits`` maps each file to its new text; empty when already done."""
+
+    current: str
+    version: str
+    edits: dict[Path, str]
+    messages: list[str]
+    already_done: bool
+
+
+@dataclass(frozen=True)
+class _State:
+    """What the files say before the bump."""
+
+    copies: list[VersionCopy]
+    current: Version
+    changelog: str
+
+
+def plan_bump(
+    cfg: Config,
+    spec: str,
+    *,
+    pre: str | None = None,
+    date: str | None = None,
+    summary: str | None = None,
+    allow_empty: bool = False,
+    tags: Collection[str] = (),
+) -> BumpPlan:
+    """Everything ``bump spec`` would write, after every check; raises instead of half-planning."""
+    day = release_date(date)
+    state = _read_state(cfg)
+    target, note = _target(cfg, spec, pre, state)
+    text = str(target)
+    in_progress = _check_target(cfg, state, target, tags)
+    edits = pyproject.edits_for(cfg, text)
+    messages = [note] if note else []
+    if in_progress and not _fully_applied(state, text):
+        messages.append(f"completing the bump to {text}, which was partly applied")
+    messages += [
+        f"{cfg.relative(copy.path)}:{copy.line}  {copy.value} → {text}"
+        for copy in state.copies
+        if copy.value != text
+    ]
+    if not changelog.is_released(state.changelog, text):
+        edits[cfg.changelog] = changelog.release(
+            state.changelog,
+            text,
+            day,
+            tag_format=cfg.tag_format,
+            summary=summary,
+            allow_empty=allow_empty,
+        )
+        messages.append(f"{cfg.relative(cfg.changelog)}  [Unreleased] → [{text}] - {day}")
+    return BumpPlan(
+        current=state.copies[0].value,
+        version=text,
+        edits=edits,
+        messages=messages,
+        already_done=not edits,
+    )
+
+
+def apply(plan: BumpPlan) -> None:
+    """Write every edit of ``plan``: all files change, or (on any failure) none does."""
+    files.write_together(plan.edits)
+
+
+def run_bump(
+    cfg: Config,
+    spec: str,
+    *,
+    pre: str | None = None,
+    date: str | None = None,
+    summary: str | None = None,
+    allow_empty: bool = False,
+    dry_run: bool = False,
+    tags: Collection[str] = (),
+    out: Out = print,
+) -> int:
+    """``bump``: plan, then print the diff (``dry_run``) or write every file together."""
+    plan = plan_bump(
+        cfg, spec, pre=pre, date=date, summary=summary, allow_empty=allow_empty, tags=tags
+    )
+    if plan.already_done:
+        out(f"{plan.version} is already applied in every version copy and the changelog")
+        out("nothing to do")
+        return 0
+    out(f"bump {plan.current} → {plan.version}")
+    for message in plan.messages:
+        out(f"  {message}")
+    if dry_run:
+        out(files.unified_diff(cfg.root, plan.edits).rstrip("\n"))
+        out("dry run: nothing written")
+        return 0
+    apply(plan)
+    out(f"wrote {len(plan.edits)} file{'s' if len(plan.edits) != 1 else ''}")
+    out(f"next: review and commit the change, then release it: nox -s publish -- {plan.version}")
+    return 0
+
+
+def run_versions(cfg: Config, out: Out = print) -> int:
+    """``versions``: every copy of the version as ``file:line value``; 1 when they disagree."""
+    copies = pyproject.version_copies(cfg)
+    for copy in copies:
+        out(f"{cfg.relative(copy.path)}:{copy.line}  {copy.value}  ({copy.kind})")
+    if pyproject.drift(copies):
+        values = sorted({copy.value for copy in copies})
+        out(f"drift: the copies disagree ({', '.join(values)})")
+        out("  fix: set them all with: nox -s bump -- <version>")
+        return 1
+    out(f"all {len(copies)} copies at {copies[0].value}")
+    return 0
+
+
+def run_notes(cfg: Config, wanted: str, out: Out = print) -> int:
+    """``notes``: print the CHANGELOG section of one version (the release notes)."""
+    text = _read_changelog(cfg)
+    try:
+        key = str(version.parse_release_version(wanted)[0])
+    except VersionError:
+        key = wanted.strip()
+    if changelog.find(text, key) is None:
+        known = [section.version for section in changelog.parse(text) if section.version]
+        raise ChangelogError(
+            f"{cfg.relative(cfg.changelog)} has no section for {key}",
+            "give one of its versions: " + ", ".join(known) if known else "run bump first",
+        )
+    out(changelog.notes(text, key))
+    return 0
+
+
+def release_date(date: str | None) -> str:
+    """``date`` checked to be a real YYYY-MM-DD day; today when None."""
+    if date is None:
+        return datetime.date.today().isoformat()
+    try:
+        if not _DATE.match(date):
+            raise ValueError(date)
+        return datetime.date.fromisoformat(date).isoformat()
+    except ValueError:
+        raise UsageError(
+            f"--date {date!r} is not a calendar date in YYYY-MM-DD form",
+            "write it like --date 2026-10-02, or leave --date out for today",
+        ) from None
+
+
+# --- the steps of plan_bump ---------------------------------------------------------------------
+
+
+def _read_state(cfg: Config) -> _State:
+    copies = pyproject.version_copies(cfg)
+    primary = copies[0]
+    where = f"{cfg.relative(primary.path)}:{primary.line}"
+    current = version.parse_current_version(primary.value, where)
+    return _State(copies, current, _read_changelog(cfg))
+
+
+def _read_changelog(cfg: Config) -> str:
+    try:
+        return files.read_text(cfg.changelog)
+    except FileNotFoundError:
+        raise ChangelogError(
+            f"{cfg.relative(cfg.changelog)} does not exist",
+            "create it with a '## [Unreleased]' section (keepachangelog.com), "
+            "or set changelog = in [tool.release]",
+        ) from None
+
+
+def _target(cfg: Config, spec: str, pre: str | None, state: _State) -> tuple[Version, str | None]:
+    """The version ``spec`` names (with a normal-form note when it was spelled differently)."""
+    rule = spec.strip().lower()
+    if rule == "auto":
+        changes = changelog.unreleased_changes(state.changelog)
+        breaking = changelog.is_breaking(state.changelog)
+        decided = version.decide(changes, breaking, state.current, cfg.major_on_zero)
+        if decided is None:
+            raise NothingToRelease(
+                "no release needed: Unreleased has only documentation changes / is empty",
+                f"add the changes under ## [Unreleased] in {cfg.relative(cfg.changelog)}, "
+                "or give the version explicitly",
+            )
+        return version.next_version(state.current, decided, pre), f"auto: {decided} release"
+    if rule in version.RULES:
+        return version.next_version(state.current, rule, pre), None
+    if pre is not None:
+        raise UsageError(
+            f"--pre {pre} goes with major, minor, patch or auto, not with a version ({spec})",
+            f"write the pre-release in the version itself, for example {spec.strip()}{pre}1",
+        )
+    return version.parse_release_version(spec)
+
+
+def _check_target(cfg: Config, state: _State, target: Version, tags: Collection[str]) -> bool:
+    """Refuse a target that is not new; True when the target is a bump already in progress.
+
+    In progress means some copy already holds the target or the changelog already has its section,
+    and nothing in the project is newer than it: then the missing edits are completed.
+    """
+    text = str(target)
+    tag = cfg.tag(text)
+    known = _known_versions(cfg, state)
+    newer = [(seen, where) for seen, where in known if seen > target]
+    started = any(copy.value == text for copy in state.copies)
+    started = started or changelog.is_released(state.changelog, text)
+    if started and not newer:
+        if tag in tags and not _fully_applied(state, text):
+            raise VersionError(
+                f"tag {tag} already exists, but the bump to {text} is only partly applied",
+                f"if {tag} was not pushed, delete it (git tag -d {tag}) and re-run; "
+                "otherwise release a newer version",
+            )
+        return True
+    if target <= state.current:
+        raise VersionError(
+            f"{text} is not greater than the current version {state.current}",
+            f"give a version above {state.current}, or a rule: " + _rule_examples(state.current),
+        )
+    if newer:
+        seen, where = max(newer)
+        raise VersionError(
+            f"{text} is older than {seen} in {where}",
+            f"give a version above {seen}",
+        )
+    if tag in tags:
+        raise VersionError(
+            f"{text} is already tagged ({tag}): that version was released",
+            "release a newer version: " + _rule_examples(target),
+        )
+    return False
+
+
+def _known_versions(cfg: Config, state: _State) -> list[tuple[Version, str]]:
+    """Every version the project mentions (copies and released changelog sections), parsed."""
+    found: list[tuple[Version, str]] = []
+    for copy in state.copies:
+        found += _parsed(copy.value, f"{cfg.relative(copy.path)}:{copy.line}")
+    for section in changelog.parse(state.changelog):
+        if section.version:
+            found += _parsed(section.version, cfg.relative(cfg.changelog))
+    return found
+
+
+def _parsed(text: str, where: str) -> list[tuple[Version, str]]:
+    try:
+        return [(Version(text), where)]
+    except InvalidVersion:
+        return []
+
+
+def _fully_applied(state: _State, text: str) -> bool:
+    at_target = all(copy.value == text for copy in state.copies)
+    return at_target and changelog.is_released(state.changelog, text)
+
+
+def _rule_examples(current: Version) -> str:
+    rules = [f"{rule} → {version.next_version(current, rule, None)}" for rule in version.RULES]
+    return ", ".join(reversed(rules))
