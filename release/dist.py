@@ -1,0 +1,225 @@
+"""Building the distribution files and checking that ``dist/`` holds exactly this release.
+
+``build`` owns its output directory: it empties it first, so a stale wheel of an earlier version can
+never ride along with an upload. ``check_dist`` then proves the directory holds one sdist and one
+wheel, both named as PEP 625 / PEP 427 normalize them, for the version being released.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import importlib.metadata
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion, Version
+
+from . import proc
+from .errors import CheckFailed, ToolFailed, UsageError
+
+REBUILD_HINT = "run nox -s build to rebuild dist/ from the current version"
+BUILD_TIMEOUT = 900.0
+# build learned ``--installer uv`` in 1.2; older versions would reject the option.
+_FIRST_BUILD_WITH_UV = Version("1.2")
+
+
+@dataclass(frozen=True)
+class DistFiles:
+    """The two files a release uploads."""
+
+    sdist: Path
+    wheel: Path
+
+    @property
+    def all(self) -> tuple[Path, Path]:
+        """sdist first, then the wheel: the order they are uploaded in."""
+        return (self.sdist, self.wheel)
+
+
+def file_prefix(name: str) -> str:
+    """The distribution name as it starts sdist and wheel file names: ``omi_openclaw``."""
+    return str(canonicalize_name(name)).replace("-", "_")
+
+
+def expected_names(name: str, version: str) -> tuple[str, str]:
+    """The sdist name and the start of the wheel name (up to the tags) for ``name`` ``version``."""
+    normalized = str(_version(version))
+    prefix = file_prefix(name)
+    return f"{prefix}-{normalized}.tar.gz", f"{prefix}-{normalized}-"
+
+
+def build(project_dir: Path, outdir: Path) -> list[Path]:
+    """Build sdist and wheel of ``project_dir`` into a freshly emptied ``outdir``."""
+    project_dir = project_dir.resolve()
+    outdir = outdir.resolve()
+    if outdir == project_dir or outdir in project_dir.parents:
+        raise UsageError(
+            f"refusing to empty {outdir}: it contains the project being built",
+            "build into a dedicated directory such as dist/",
+        )
+    if outdir.exists():
+        shutil.rmtree(outdir)
+    args = ["--sdist", "--wheel", "--outdir", str(outdir), str(project_dir)]
+    if _uv_installer_usable():
+        args[:0] = ["--installer", "uv"]
+    result = proc.run(
+        proc.python_tool("build", *args), cwd=project_dir, timeout=BUILD_TIMEOUT, what="build"
+    )
+    if not result.ok:
+        raise ToolFailed(
+            f"python -m build failed (exit {result.returncode}):\n{result.tail(30)}",
+            "fix the packaging error shown above (pyproject.toml, build backend) and re-run",
+        )
+    return sorted(path for path in outdir.iterdir() if path.is_file())
+
+
+def _uv_installer_usable() -> bool:
+    """True when build can install its isolated build environment with uv (much faster)."""
+    if shutil.which("uv") is None:
+        return False
+    try:
+        return Version(importlib.metadata.version("build")) >= _FIRST_BUILD_WITH_UV
+    except (importlib.metadata.PackageNotFoundError, InvalidVersion):
+        return False
+
+
+def twine_check(files: Sequence[Path]) -> None:
+    """``twine check --strict``: the metadata and README render the way PyPI will show them."""
+    if not files:
+        raise UsageError("twine check was given no files", REBUILD_HINT)
+    result = proc.run(
+        proc.python_tool("twine", "--no-color", "check", "--strict", *files), what="twine check"
+    )
+    if not result.ok:
+        raise ToolFailed(
+            f"twine check --strict found problems:\n{result.tail(30)}",
+            "fix the metadata or README markup it names (pyproject.toml), then " + REBUILD_HINT,
+        )
+
+
+def check_dist(outdir: Path, name: str, version: str) -> DistFiles:
+    """The sdist and wheel of ``name`` ``version`` in ``outdir``, or CheckFailed saying what is off."""
+    wanted = _version(version)
+    if not outdir.is_dir():
+        raise CheckFailed(f"{outdir} does not exist: nothing has been built", REBUILD_HINT)
+    files = sorted(path for path in outdir.iterdir() if not path.name.startswith("."))
+    sdists = [path for path in files if path.name.endswith(".tar.gz")]
+    wheels = [path for path in files if path.name.endswith(".whl")]
+    problems = [
+        f"{path.name} is not a distribution of this release"
+        for path in files
+        if path not in sdists and path not in wheels and not _is_attestation(path, sdists + wheels)
+    ]
+    problems += _count_problems("sdist", sdists, expected_names(name, version)[0])
+    problems += _count_problems("wheel", wheels, expected_names(name, version)[1] + "*.whl")
+    for sdist in sdists:
+        problems += _sdist_problems(sdist, name, wanted)
+    for wheel in wheels:
+        problems += _wheel_problems(wheel, name, wanted)
+    if problems:
+        listing = ", ".join(path.name for path in files) or "nothing"
+        raise CheckFailed(
+            f"{outdir} is not a clean build of {name} {version} (it holds {listing}):\n  - "
+            + "\n  - ".join(problems),
+            REBUILD_HINT,
+        )
+    return DistFiles(sdist=sdists[0], wheel=wheels[0])
+
+
+def _version(text: str) -> Version:
+    try:
+        return Version(text)
+    except InvalidVersion as exc:
+        raise UsageError(f"{text!r} is not a valid version", "use a PEP 440 version") from exc
+
+
+def _is_attestation(path: Path, dists: Sequence[Path]) -> bool:
+    """``<dist file>.<kind>.attestation``: what attestation tools write next to the files."""
+    return path.name.endswith(".attestation") and any(
+        path.name.startswith(dist.name + ".") for dist in dists
+    )
+
+
+def _count_problems(kind: str, found: Sequence[Path], expected: str) -> list[str]:
+    if not found:
+        return [f"no {kind} (expected {expected})"]
+    if len(found) > 1:
+        return [f"{len(found)} {kind}s where one is expected: {', '.join(p.name for p in found)}"]
+    return []
+
+
+def _sdist_problems(path: Path, name: str, wanted: Version) -> list[str]:
+    expected = expected_names(name, str(wanted))[0]
+    try:
+        dist_name, dist_version = parse_sdist_filename(path.name)
+    except InvalidSdistFilename:
+        return [f"{path.name} is not a valid sdist file name (expected {expected})"]
+    problems = _name_version_problems(path.name, dist_name, dist_version, name, wanted)
+    if not problems and path.name != expected:
+        problems.append(f"{path.name} is not named as PEP 625 requires: {expected}")
+    return problems
+
+
+def _wheel_problems(path: Path, name: str, wanted: Version) -> list[str]:
+    prefix = expected_names(name, str(wanted))[1]
+    try:
+        dist_name, dist_version, _build, _tags = parse_wheel_filename(path.name)
+    except InvalidWheelFilename:
+        return [f"{path.name} is not a valid wheel file name (expected {prefix}*.whl)"]
+    problems = _name_version_problems(path.name, dist_name, dist_version, name, wanted)
+    if problems:
+        return problems
+    if not path.name.startswith(prefix):
+        return [f"{path.name} is not named as PEP 427 requires: {prefix}*.whl"]
+    metadata_version = wheel_metadata_version(path)
+    if metadata_version is None:
+        return [f"{path.name} has no readable .dist-info/METADATA with a Version"]
+    if _parsed(metadata_version) != wanted:
+        return [f"{path.name} says Version: {metadata_version} in its METADATA, not {wanted}"]
+    return []
+
+
+def _name_version_problems(
+    filename: str, dist_name: str, dist_version: Version, name: str, wanted: Version
+) -> list[str]:
+    problems = []
+    if canonicalize_name(dist_name) != canonicalize_name(name):
+        problems.append(f"{filename} belongs to {dist_name}, not {name}")
+    if dist_version != wanted:
+        problems.append(f"{filename} is version {dist_version}, not {wanted} (stale build)")
+    return problems
+
+
+def _parsed(text: str) -> Version | None:
+    try:
+        return Version(text)
+    except InvalidVersion:
+        return None
+
+
+def wheel_metadata_version(wheel: Path) -> str | None:
+    """The ``Version`` field of the wheel's ``*.dist-info/METADATA``; None when unreadable."""
+    try:
+        with zipfile.ZipFile(wheel) as archive:
+            names = [
+                member
+                for member in archive.namelist()
+                if member.count("/") == 1 and member.endswith(".dist-info/METADATA")
+            ]
+            if len(names) != 1:
+                return None
+            text = archive.read(names[0]).decode("utf-8", errors="replace")
+    except (OSError, zipfile.BadZipFile):
+        return None
+    version = email.parser.HeaderParser().parsestr(text).get("Version")
+    return version.strip() if version else None
