@@ -1,0 +1,3 @@
+"""OMI's sessions: every one comes from nox-release."""
+
+import release.sessions  # noqa: F401

@@ -1,0 +1,92 @@
+"""The nox layer: every session of INTERFACE.md exists, and sessions really run the engine."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, git
+
+SESSIONS = (
+    "tests",
+    "mypy",
+    "black",
+    "coverage",
+    "build",
+    "smoke-venv",
+    "release-check",
+    "bump",
+    "notes",
+    "publish-test",
+    "publish",
+    "github-release",
+    "hotfix",
+    "yank",
+    "doctor",
+    "demo",
+)
+
+
+def nox(cwd: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO)  # the noxfile imports release.sessions from this checkout
+    return subprocess.run(
+        [sys.executable, "-m", "nox", "--no-color", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
+
+
+def test_every_interface_session_is_listed_with_a_description() -> None:
+    done = nox(REPO, "-l")
+    assert done.returncode == 0, done.stderr
+    listed = dict(re.findall(r"^[*-] (\S+) -> (.+)$", done.stdout, re.MULTILINE))
+    for name in SESSIONS:
+        assert name in listed, f"{name} missing from nox -l"
+        assert len(listed[name]) > 10
+
+
+def test_release_steps_are_not_default() -> None:
+    done = nox(REPO, "-l")
+    selected = set(re.findall(r"^\* (\S+) ->", done.stdout, re.MULTILINE))
+    assert selected == {"tests", "mypy", "black", "coverage"}
+
+
+@pytest.mark.slow
+def test_a_session_refuses_unknown_arguments(sample: Path) -> None:
+    done = nox(sample, "-s", "mypy", "--", "--strict")
+    assert done.returncode != 0
+    assert "mypy takes no arguments" in done.stderr + done.stdout
+
+
+@pytest.mark.slow
+def test_black_session_fails_on_a_violation(sample: Path) -> None:
+    cli = sample / "src" / "omi_openclaw" / "cli.py"
+    cli.write_text(cli.read_text().replace("STATE_FILE = ", "STATE_FILE  = "))
+    done = nox(sample, "-s", "black")
+    assert done.returncode != 0
+    assert "would reformat" in done.stderr + done.stdout
+
+
+@pytest.mark.slow
+def test_release_check_session_on_the_sample(sample_repo: Path, tmp_path: Path) -> None:
+    report = tmp_path / "check.json"
+    (sample_repo / ".gitignore").write_text(
+        (sample_repo / ".gitignore").read_text() + ".nox/\n"
+    )
+    git(sample_repo, "commit", "--quiet", "-am", "ignore .nox")
+    git(sample_repo, "push", "--quiet", "origin", "main")
+    done = nox(sample_repo, "-s", "release-check", "--", "--json", str(report))
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert "ready" in output
+    assert report.is_file()
