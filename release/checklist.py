@@ -47,14 +47,20 @@ def branch_item(ctx: Context) -> list[Row]:
     cfg = ctx.cfg
     git = Git(cfg.root)
     if not git.is_repo():
-        return [
-            Row("release branch", FAIL, "not a git repository", "git init, commit, add a remote")
-        ]
+        return [Row("release branch", FAIL, "not a git repository", "git init, commit, add a remote")]
     branch = git.branch()
     if branch == cfg.branch or (branch or "").startswith("hotfix/"):
         return [Row("release branch", PASS, f"on {branch}")]
+    if branch is None and _released_from(git, cfg):
+        # CI checks out a tag: a detached HEAD that the release branch contains is fine.
+        return [Row("release branch", PASS, f"detached HEAD contained in {cfg.remote}/{cfg.branch}")]
     where = f"on {branch}" if branch else "on a detached HEAD"
     return [Row("release branch", FAIL, f"{where}, not {cfg.branch}", f"git switch {cfg.branch}")]
+
+
+def _released_from(git: Git, cfg: Config) -> bool:
+    upstream = git.commit_of(f"refs/remotes/{cfg.remote}/{cfg.branch}")
+    return upstream is not None and git.is_ancestor("HEAD", upstream)
 
 
 def tree_item(ctx: Context) -> list[Row]:
@@ -67,13 +73,19 @@ def tree_item(ctx: Context) -> list[Row]:
     if dirty:
         shown = ", ".join(dirty[:4]) + (f" and {len(dirty) - 4} more" if len(dirty) > 4 else "")
         return [Row(name, FAIL, f"uncommitted changes: {shown}", "commit or stash them")]
-    branch = git.branch() or "HEAD"
+    branch = git.branch()
     if git.remote_url(cfg.remote) is None:
         return [Row(name, UNKNOWN, f"no remote '{cfg.remote}'", f"git remote add {cfg.remote} URL")]
     try:
         git.fetch(cfg.remote)
     except ReleaseError:
         return [Row(name, UNKNOWN, f"clean, but remote '{cfg.remote}' cannot be reached", "")]
+    if branch is None:
+        if _released_from(git, cfg):
+            return [Row(name, PASS, f"clean; HEAD is contained in {cfg.remote}/{cfg.branch}")]
+        return [
+            Row(name, FAIL, f"detached HEAD not in {cfg.remote}/{cfg.branch}", "push it first")
+        ]
     upstream = f"{cfg.remote}/{branch}"
     if git.commit_of(upstream) is None:
         return [Row(name, PASS, f"clean; {upstream} does not exist yet (first push)")]

@@ -165,3 +165,22 @@ def test_step_summary_and_markdown(sample_repo: Path, tmp_path: Path) -> None:
     assert text.startswith("## Release checklist")
     assert text.count("\n| ") == len(rows_of(report)) + 1  # header + one line a row
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_tag_checkout_in_ci_is_on_the_release_branch(sample_repo: Path) -> None:
+    """CI runs release-check on a tag: a detached HEAD that origin/main contains."""
+    git(sample_repo, "tag", "-a", "v0.2.0", "-m", "r")
+    (sample_repo / "later.txt").write_text("later\n")
+    git(sample_repo, "add", "later.txt")
+    git(sample_repo, "commit", "--quiet", "-m", "later")
+    git(sample_repo, "push", "--quiet", "origin", "main")
+    git(sample_repo, "switch", "--quiet", "--detach", "v0.2.0")
+    ctx = checklist.Context(config.load(sample_repo, env={}))
+    assert checklist.branch_item(ctx)[0].status == "PASS"
+    assert checklist.tree_item(ctx)[0].status == "PASS"
+    # A detached commit that was never pushed is not.
+    (sample_repo / "local.txt").write_text("local\n")
+    git(sample_repo, "add", "local.txt")
+    git(sample_repo, "commit", "--quiet", "-m", "local only")
+    assert checklist.branch_item(ctx)[0].status == "FAIL"
+    assert checklist.tree_item(ctx)[0].status == "FAIL"
