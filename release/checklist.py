@@ -47,13 +47,17 @@ def branch_item(ctx: Context) -> list[Row]:
     cfg = ctx.cfg
     git = Git(cfg.root)
     if not git.is_repo():
-        return [Row("release branch", FAIL, "not a git repository", "git init, commit, add a remote")]
+        return [
+            Row("release branch", FAIL, "not a git repository", "git init, commit, add a remote")
+        ]
     branch = git.branch()
     if branch == cfg.branch or (branch or "").startswith("hotfix/"):
         return [Row("release branch", PASS, f"on {branch}")]
     if branch is None and _released_from(git, cfg):
         # CI checks out a tag: a detached HEAD that the release branch contains is fine.
-        return [Row("release branch", PASS, f"detached HEAD contained in {cfg.remote}/{cfg.branch}")]
+        return [
+            Row("release branch", PASS, f"detached HEAD contained in {cfg.remote}/{cfg.branch}")
+        ]
     where = f"on {branch}" if branch else "on a detached HEAD"
     return [Row("release branch", FAIL, f"{where}, not {cfg.branch}", f"git switch {cfg.branch}")]
 
@@ -83,9 +87,7 @@ def tree_item(ctx: Context) -> list[Row]:
     if branch is None:
         if _released_from(git, cfg):
             return [Row(name, PASS, f"clean; HEAD is contained in {cfg.remote}/{cfg.branch}")]
-        return [
-            Row(name, FAIL, f"detached HEAD not in {cfg.remote}/{cfg.branch}", "push it first")
-        ]
+        return [Row(name, FAIL, f"detached HEAD not in {cfg.remote}/{cfg.branch}", "push it first")]
     upstream = f"{cfg.remote}/{branch}"
     if git.commit_of(upstream) is None:
         return [Row(name, PASS, f"clean; {upstream} does not exist yet (first push)")]

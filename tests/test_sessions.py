@@ -80,9 +80,7 @@ def test_black_session_fails_on_a_violation(sample: Path) -> None:
 @pytest.mark.slow
 def test_release_check_session_on_the_sample(sample_repo: Path, tmp_path: Path) -> None:
     report = tmp_path / "check.json"
-    (sample_repo / ".gitignore").write_text(
-        (sample_repo / ".gitignore").read_text() + ".nox/\n"
-    )
+    (sample_repo / ".gitignore").write_text((sample_repo / ".gitignore").read_text() + ".nox/\n")
     git(sample_repo, "commit", "--quiet", "-am", "ignore .nox")
     git(sample_repo, "push", "--quiet", "origin", "main")
     done = nox(sample_repo, "-s", "release-check", "--", "--json", str(report))
