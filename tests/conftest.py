@@ -35,6 +35,26 @@ def _git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
 
 
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test can reach a real index or GitHub: every default points at a closed loopback port
+    and tokens from the developer's shell are removed. Tests that need a server set their own."""
+    closed = "http://127.0.0.1:9"
+    for var in ("RELEASE_TEST_UPLOAD_URL", "RELEASE_UPLOAD_URL"):
+        monkeypatch.setenv(var, f"{closed}/")
+    for var in ("RELEASE_TEST_INDEX_URL", "RELEASE_INDEX_URL"):
+        monkeypatch.setenv(var, f"{closed}/simple/")
+    monkeypatch.setenv("RELEASE_GITHUB_API_URL", closed)
+    for var in (
+        "GITHUB_TOKEN",
+        "GH_TOKEN",
+        "TWINE_USERNAME",
+        "TWINE_PASSWORD",
+        "GITHUB_STEP_SUMMARY",
+    ):
+        monkeypatch.delenv(var, raising=False)
+
+
 def copy_sample(dest: Path) -> Path:
     shutil.copytree(SAMPLE, dest, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     return dest
