@@ -6,6 +6,8 @@ This module starts a long-running server, so it uses ``subprocess.Popen`` itself
 
 from __future__ import annotations
 
+import os
+import re
 import socket
 import subprocess
 import sys
@@ -68,6 +70,7 @@ class LocalIndex:
                 "-m",
                 "pypiserver",
                 "run",
+                "-v",  # logs every request, see requested()
                 "--host",
                 "127.0.0.1",
                 "--port",
@@ -86,6 +89,7 @@ class LocalIndex:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         self._wait_until_up()
 
@@ -123,3 +127,10 @@ class LocalIndex:
     def files(self) -> list[str]:
         """The file names in the package directory, sorted."""
         return sorted(path.name for path in self.packages.iterdir())
+
+    def requested(self) -> list[str]:
+        """The paths of every request the server logged, in order (across restarts)."""
+        if not self.log_path.exists():
+            return []
+        text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        return re.findall(r'"[A-Z]+ (\S+) HTTP/[\d.]+"', text)
