@@ -1,0 +1,49 @@
+"""The README's main command: the offline demo release, end to end."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, engine_env
+
+
+def demo_dirs() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("nox-release-demo-*")}
+
+
+def run_demo(**env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "release", "demo"],
+        cwd=REPO,
+        env=engine_env(**env),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+    )
+
+
+@pytest.mark.slow
+def test_demo_releases_the_sample_and_cleans_up() -> None:
+    before = demo_dirs()
+    done = run_demo()
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    # The story: every step ran, timed, in order.
+    steps = re.findall(r"^\[\s*(\d+)\] ([^:]+):", output, re.MULTILINE)
+    assert [int(number) for number, _ in steps] == list(range(1, 13))
+    assert re.search(r"^\s+ok \(\d+\.\d s\)$", output, re.MULTILINE)
+    # Installed from the local production index, the release prints its new version.
+    assert re.search(r"omi --version: omi 0\.3\.0$", output, re.MULTILINE)
+    assert "GitHub release: SKIPPED" in output
+    assert "Released omi-openclaw 0.3.0 end to end" in output
+    # Servers stopped, files removed.
+    assert demo_dirs() == before
+    leftover = subprocess.run(["pgrep", "-f", "nox-release-demo-"], capture_output=True, text=True)
+    assert leftover.stdout.strip() == ""
