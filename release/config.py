@@ -135,14 +135,18 @@ def read_pyproject(path: Path) -> tomlkit.TOMLDocument:
             f"{path} not found",
             "run the command in the project's root directory (where pyproject.toml is)",
         )
-    text = path.read_text(encoding="utf-8")
+    return parse_toml(path, path.read_text(encoding="utf-8"))
+
+
+def parse_toml(path: Path, text: str) -> tomlkit.TOMLDocument:
+    """``text`` (the contents of ``path``) as a tomlkit document; ConfigError with line and column."""
     try:
         return tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as exc:
         raise ConfigError(
             f"{path.name} is not valid TOML: line {exc.line}, column {exc.col}: {_parse_reason(exc)}",
             f"fix the syntax at {path.name}:{exc.line}:{exc.col}",
-        ) from exc
+        ) from None
 
 
 def _parse_reason(exc: tomlkit.exceptions.ParseError) -> str:
@@ -150,7 +154,7 @@ def _parse_reason(exc: tomlkit.exceptions.ParseError) -> str:
     return re.sub(r"\s*at line \d+ col \d+\s*$", "", text)
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """tomlkit items as plain Python values."""
     unwrap = getattr(value, "unwrap", None)
     return unwrap() if callable(unwrap) else value
@@ -163,7 +167,7 @@ def _check_types(table: Mapping[str, Any]) -> dict[str, Any]:
             close = difflib.get_close_matches(key, list(KEYS), n=1, cutoff=0.5)
             hint = f"did you mean '{close[0]}'?" if close else "valid keys: " + ", ".join(KEYS)
             raise ConfigError(f"unknown key '{key}' in [tool.release]", hint)
-        value = _plain(raw)
+        value = plain(raw)
         expected, types = KEYS[key]
         ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
         if ok and types == _LIST[1]:
@@ -215,13 +219,13 @@ def load(root: Path | None = None, env: Mapping[str, str] | None = None) -> Conf
     environ = os.environ if env is None else env
     pyproject = root / "pyproject.toml"
     doc = read_pyproject(pyproject)
-    project = _plain(doc.get("project", {}))
+    project = plain(doc.get("project", {}))
     if not isinstance(project, dict) or not project.get("name"):
         raise ConfigError(
             "pyproject.toml has no [project] name",
             'add a [project] table with name = "<distribution name>" (PEP 621)',
         )
-    tool = _plain(doc.get("tool", {}))
+    tool = plain(doc.get("tool", {}))
     table = tool.get("release", {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):
         raise ConfigError("[tool.release] must be a table", "write it as a [tool.release] section")

@@ -21,7 +21,7 @@ import tomlkit
 import tomlkit.exceptions
 from tomlkit.items import String
 
-from .config import Config
+from .config import Config, parse_toml, plain
 from .errors import ConfigError
 from .files import read_text
 
@@ -116,11 +116,11 @@ def _sites(cfg: Config) -> list[_Site]:
 def _primary_site(cfg: Config) -> _Site:
     path = cfg.pyproject
     text = _read(path, cfg)
-    doc = _parse_toml(path, text)
+    doc = parse_toml(path, text)
     project = doc.get("project")
     if not isinstance(project, dict):
         raise ConfigError(f"{path.name} has no [project] table", _STATIC_HINT)
-    dynamic = _plain(project.get("dynamic", []))
+    dynamic = plain(project.get("dynamic", []))
     is_dynamic = isinstance(dynamic, list) and "version" in dynamic
     if "version" in project:
         if is_dynamic:
@@ -138,11 +138,11 @@ def _pyproject_site(cfg: Config, text: str) -> _Site:
     """Locate ``[project].version`` in the text: tomlkit renders the document with a marker as
     the value; the first byte that differs is where the value starts."""
     path = cfg.pyproject
-    doc = _parse_toml(path, text)
+    doc = parse_toml(path, text)
     item = doc["project"]["version"]
     if not isinstance(item, String):
         raise ConfigError(
-            f"[project] version in {path.name} must be a string, not {_plain(item)!r}",
+            f"[project] version in {path.name} must be a string, not {plain(item)!r}",
             'write it in quotes, for example version = "0.1.0"',
         )
     value = str(item)
@@ -159,11 +159,11 @@ def _pyproject_site(cfg: Config, text: str) -> _Site:
 
 
 def _dynamic_site(cfg: Config, doc: tomlkit.TOMLDocument) -> _Site:
-    tool = _plain(doc.get("tool", {}))
+    tool = plain(doc.get("tool", {}))
     tool = tool if isinstance(tool, dict) else {}
     setuptools_version = _dig(tool, "setuptools", "dynamic", "version")
     hatch_version = _dig(tool, "hatch", "version")
-    backend = str(_dig(_plain(doc.get("build-system", {})), "build-backend") or "")
+    backend = str(_dig(plain(doc.get("build-system", {})), "build-backend") or "")
     if isinstance(setuptools_version, dict):
         return _setuptools_site(cfg, setuptools_version)
     if isinstance(hatch_version, dict):
@@ -401,21 +401,6 @@ def _read(path: Path, cfg: Config, where: str = "") -> str:
         ) from None
     except UnicodeDecodeError:
         raise ConfigError(f"{cfg.relative(path)} is not UTF-8 text", "save it as UTF-8") from None
-
-
-def _parse_toml(path: Path, text: str) -> tomlkit.TOMLDocument:
-    try:
-        return tomlkit.parse(text)
-    except tomlkit.exceptions.ParseError as exc:
-        raise ConfigError(
-            f"{path.name} is not valid TOML: line {exc.line}, column {exc.col}",
-            f"fix the syntax at {path.name}:{exc.line}:{exc.col}",
-        ) from None
-
-
-def _plain(value: Any) -> Any:
-    unwrap = getattr(value, "unwrap", None)
-    return unwrap() if callable(unwrap) else value
 
 
 def _dig(table: Any, *keys: str) -> Any:
