@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,8 +11,7 @@ import pytest
 
 collect_ignore = ["sample"]
 
-if importlib.util.find_spec("tests.pypi_server") is not None:
-    pytest_plugins = ["tests.pypi_server"]
+pytest_plugins = ["tests.pypi_server", "tests.fake_github"]
 
 SAMPLE = Path(__file__).parent / "sample"
 

@@ -12,7 +12,7 @@ import pytest
 from release import github
 from release.errors import CredentialsError, GitHubError, ReleaseError, StepFailed
 from release.github import GitHub, ReleaseReport, ci_row, critical_row, is_prerelease
-from tests.fake_github import FAKE_TOKEN, FakeGitHub, fake_github  # noqa: F401 - the fixture
+from tests.fake_github import FAKE_TOKEN, FakeGitHub
 
 pytestmark = pytest.mark.slow  # every test here starts the fake's loopback servers
 
