@@ -7,6 +7,7 @@ This is the only place where a :class:`~release.errors.ReleaseError` becomes an 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Callable, NoReturn, Sequence
@@ -239,6 +240,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.exit_code
     except KeyboardInterrupt:
         print("interrupted: nothing half-written was left; re-run to resume", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # The reader went away (`... | head`): stop quietly, as Unix tools do.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's flush quiet
         return 1
 
 

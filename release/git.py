@@ -21,10 +21,16 @@ class Git:
     def run(
         self, *args: str, check: bool = True, timeout: float | None = None, hint: str = ""
     ) -> proc.Result:
-        result = proc.run(["git", *args], cwd=self.root, timeout=timeout, what=f"git {args[0]}")
+        result = proc.run(
+            ["git", *args],
+            cwd=self.root,
+            timeout=timeout,
+            what=f"git {args[0]}",
+            redact_output=False,
+        )
         if check and not result.ok:
             raise GitError(
-                f"git {' '.join(args)} failed: {result.tail(10)}",
+                proc.redact(f"git {' '.join(args)} failed: {result.tail(10)}"),
                 hint or "fix the repository state shown above and re-run",
             )
         return result

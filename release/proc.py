@@ -15,9 +15,10 @@ from typing import Mapping, Sequence
 
 from .errors import ToolFailed
 
+# Values that authenticate. User names are not among them: they occur in paths (/home/<user>),
+# and masking them would bend output the engine parses.
 SECRET_ENV_VARS = (
     "TWINE_PASSWORD",
-    "TWINE_USERNAME",
     "GITHUB_TOKEN",
     "GH_TOKEN",
     "PYPI_TOKEN",
@@ -74,11 +75,13 @@ def run(
     what: str | None = None,
     hint: str = "",
     stream: bool = False,
+    redact_output: bool = True,
 ) -> Result:
     """Run ``args`` and capture its output. With ``check``, a non-zero exit raises ToolFailed.
 
     With ``stream`` the output goes straight to the terminal (a test run the user watches) and the
-    result holds none of it.
+    result holds none of it. ``redact_output=False`` is for tools that never see a secret and whose
+    output is parsed (git): masking could bend a path that happens to contain a secret's text.
     """
     argv = tuple(str(arg) for arg in args)
     full_env = dict(os.environ if env is None else env)
@@ -105,12 +108,10 @@ def run(
             f"{what or argv[0]} did not finish within {timeout:.0f} s",
             hint or "look at what it waits for (a server, a lock, a prompt) and re-run",
         ) from exc
-    result = Result(
-        argv,
-        completed.returncode,
-        redact(completed.stdout or "", full_env),
-        redact(completed.stderr or "", full_env),
-    )
+    stdout, stderr = completed.stdout or "", completed.stderr or ""
+    if redact_output:
+        stdout, stderr = redact(stdout, full_env), redact(stderr, full_env)
+    result = Result(argv, completed.returncode, stdout, stderr)
     if check and not result.ok:
         raise ToolFailed(
             f"{what or ' '.join(argv[:3])} failed (exit {result.returncode}):\n{result.tail()}",

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -281,7 +282,8 @@ class UploadStep(_Step):
 
     def describe(self) -> str:
         return (
-            f"upload dist/ to {self.upload_url} (files already there with our sha256 are skipped)"
+            f"upload dist/ to {index.display_url(self.upload_url)} "
+            "(files already there with our sha256 are skipped)"
         )
 
     def skip_reason(self) -> str | None:
@@ -329,7 +331,8 @@ class VerifyStep(_Step):
 
     def describe(self) -> str:
         return (
-            f"pip install {self.r.cfg.name}=={self.r.version} from {self.index_url} alone in a "
+            f"pip install {self.r.cfg.name}=={self.r.version} from "
+            f"{index.display_url(self.index_url)} alone in a "
             "fresh venv, then the smoke checks"
         )
 
@@ -355,7 +358,18 @@ class VerifyStep(_Step):
         )
         for result in results:
             out(f"     {'ok  ' if result.ok else 'FAIL'} {result.what}: {result.detail}")
-        smoke.check_smoke(results)
+        try:
+            smoke.check_smoke(results)
+        except CheckFailed as failure:
+            # The files are on the index already: rebuilding (the generic smoke hint) would make
+            # files that can never be uploaded under the same names.
+            raise StepFailed(
+                failure.message,
+                f"if {index.display_url(self.index_url)} did not serve the release (down, slow, "
+                "wrong URL), fix that and re-run publish: the upload is not repeated. If the "
+                f"installed package is broken, {self.r.version} cannot be replaced on this "
+                f"index: fix it and release {_next_patch(self.r.version)}",
+            ) from None
         files = self.r.dist_files()
         if files is not None:
             self.r.record(self.key, sha256(files.wheel))
@@ -486,7 +500,11 @@ def preflight(
         problem(f"on {branch or 'a detached HEAD'}, not {cfg.branch}", f"git switch {cfg.branch}")
 
     try:
-        planned = release.bump_plan()
+        # The release's own tag is judged once, by _check_tag: this release (resume), a stray
+        # tag (remedy) or a published one (never move it). The bump would call any of them
+        # "released", with the wrong fix for a stray tag.
+        tags = git.tags() - {release.tag}
+        planned = bump.plan_bump(cfg, release.version, tags=tags)
     except ReleaseError as error:
         planned = None
         problem(error.message, error.hint)
@@ -496,6 +514,14 @@ def preflight(
     stray = [
         path for path in git.dirty_files() if path not in allowed and not path.startswith("dist/")
     ]
+    leftovers = _interrupted_writes(stray, allowed)
+    if leftovers:
+        problem(
+            f"temporary files of a write that was killed midway: {', '.join(leftovers)}",
+            f"delete them (rm {' '.join(shlex.quote(path) for path in leftovers)}), then re-run: "
+            "the bump completes what it had not written",
+        )
+        stray = [path for path in stray if path not in leftovers]
     if stray:
         problem(f"uncommitted changes: {', '.join(stray[:5])}", "commit or stash them first")
 
@@ -503,6 +529,10 @@ def preflight(
     _check_tag(release, problem)
     _check_indexes(release, problem)
     _check_credentials(release, problem)
+    try:
+        verify_timeout()  # read after the first upload: a typo must stop the release before it
+    except UsageError as error:
+        problem(error.message, error.hint)
     if security:
         _check_security(release, problem)
 
@@ -525,6 +555,22 @@ def preflight(
             f"preflight found {len(problems)} problem(s); nothing was changed:\n{listing}",
             "fix them and re-run",
         )
+
+
+# The temporary name release.files gives a new text before renaming it over its file.
+_WRITE_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp$")
+
+
+def _interrupted_writes(paths: list[str], release_files: set[str]) -> list[str]:
+    """The temporary files a killed ``write_together`` left next to release files (a kill -9
+    leaves no chance to remove them); anything else is the user's."""
+    found = []
+    for path in paths:
+        parent, _, name = path.rpartition("/")
+        match = _WRITE_LEFTOVER.match(name)
+        if match and "/".join(filter(None, [parent, match["name"]])) in release_files:
+            found.append(path)
+    return found
 
 
 def _check_remote(release: Release, problem: Callable[[str, str], None]) -> None:
@@ -586,7 +632,7 @@ def _on_any_index(release: Release) -> str | None:
         except ReleaseError:
             continue
         if any(f.filename.startswith((prefix + "-", prefix + ".")) for f in files):
-            return url
+            return index.display_url(url)
     return None
 
 
@@ -609,7 +655,8 @@ def _check_indexes(release: Release, problem: Callable[[str, str], None]) -> Non
             if ours.get(found.filename) == found.sha256:
                 continue
             problem(
-                f"{found.filename} is already on the {label} ({url}) and is not our build",
+                f"{found.filename} is already on the {label} ({index.display_url(url)}) "
+                "and is not our build",
                 f"PyPI never accepts a file name twice, even after deletion: release "
                 f"{_next_patch(release.version)} instead",
             )
@@ -628,7 +675,8 @@ def _check_credentials(release: Release, problem: Callable[[str, str], None]) ->
     for url in targets:
         ok, where = index.credentials_available(url)
         if not ok:
-            problem(f"no upload credentials for {url}", where)
+            message = f"no upload credentials for {index.display_url(url)}"
+            problem(message, where.removeprefix(message + ": "))
 
 
 def _check_security(release: Release, problem: Callable[[str, str], None]) -> None:

@@ -1,0 +1,832 @@
+"""``publish`` (release steps 1-12) against real parts: the sample project in real git with a bare
+``origin``, two real pypiservers on 127.0.0.1 standing in for TestPyPI and PyPI, real builds and
+venvs. Faults are real too: a server stopped, a git hook that refuses, a test that fails.
+
+Network: the indexes and GitHub are on 127.0.0.1 (tests/conftest.py points every default at a
+closed loopback port); only the build backend comes from the package registry. pip-audit cannot
+reach its database here, so its row is UNKNOWN, hence ``--allow-unknown``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from release import config, index, publish, pyproject
+from release.errors import Aborted, CheckFailed, GitError, ReleaseError, StepFailed
+from tests.conftest import engine_env, git, run_engine
+from tests.pypi_server import MakeServer, PypiServer, free_port
+
+pytestmark = pytest.mark.slow
+
+VERSION = "0.3.0"
+TAG = "v0.3.0"
+RELEASE_FILES = [
+    "CHANGELOG.md",
+    "pyproject.toml",
+    "src/omi_openclaw/__init__.py",
+    "src/omi_openclaw/cli.py",
+]
+STEP_COUNT = 12
+
+
+# -- set-up -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Setup:
+    """One project to release and everything around it."""
+
+    project: Path
+    remote: Path
+    test_index: PypiServer
+    prod_index: PypiServer
+    secret: str
+
+    @property
+    def push_log(self) -> Path:
+        return self.remote.parent / "pushes.log"
+
+    def servers(self) -> list[PypiServer]:
+        return [self.test_index, self.prod_index]
+
+
+def write_hook(path: Path, script: str) -> None:
+    path.write_text("#!/bin/sh\n" + script, encoding="utf-8")
+    path.chmod(0o755)
+
+
+@pytest.fixture
+def rig(sample_repo: Path, make_pypi_server: MakeServer, monkeypatch: pytest.MonkeyPatch) -> Setup:
+    """The sample on main with its bare origin, a test and a production index, and the env
+    pointing the engine at them; the remote logs every ref update it accepts."""
+    s = Setup(
+        project=sample_repo,
+        remote=sample_repo.parent / "origin.git",
+        test_index=make_pypi_server(),
+        prod_index=make_pypi_server(),
+        secret=f"pw-marker-{uuid.uuid4().hex}",
+    )
+    write_hook(s.remote / "hooks" / "post-receive", f"cat >> '{s.push_log}'\n")
+    monkeypatch.setenv("RELEASE_TEST_UPLOAD_URL", s.test_index.upload_url)
+    monkeypatch.setenv("RELEASE_TEST_INDEX_URL", s.test_index.index_url)
+    monkeypatch.setenv("RELEASE_UPLOAD_URL", s.prod_index.upload_url)
+    monkeypatch.setenv("RELEASE_INDEX_URL", s.prod_index.index_url)
+    monkeypatch.setenv("TWINE_USERNAME", "tester")
+    monkeypatch.setenv("TWINE_PASSWORD", s.secret)
+    monkeypatch.setenv("RELEASE_VERIFY_TIMEOUT", "20")
+    for name in ("GITHUB_TOKEN", "TWINE_REPOSITORY", "TWINE_REPOSITORY_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return s
+
+
+def run_publish(
+    s: Setup,
+    lines: list[str],
+    version: str = VERSION,
+    *,
+    yes: bool = True,
+    security: bool = False,
+    dry_run: bool = False,
+    confirm: Callable[[str], bool] | None = None,
+) -> int:
+    """``publish`` in this process (so a step can be wrapped with a fault); output into ``lines``."""
+    return publish.run_publish(
+        config.load(s.project),
+        version,
+        yes=yes,
+        allow_unknown=True,
+        security=security,
+        dry_run=dry_run,
+        out=lines.append,
+        confirm=confirm,
+    )
+
+
+def engine_no_terminal(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m release ARGS`` with stdin from /dev/null: nobody there to answer."""
+    return subprocess.run(
+        [sys.executable, "-m", "release", *args],
+        cwd=project,
+        env=engine_env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+    )
+
+
+def commit_and_push(project: Path, message: str, *paths: str) -> None:
+    git(project, "add", "--", *paths)
+    git(project, "commit", "--quiet", "-m", message, "--", *paths)
+    git(project, "push", "--quiet", "origin", "HEAD")
+
+
+# -- observing the world ----------------------------------------------------------------------------
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def work_tree(project: Path) -> dict[str, str]:
+    """sha256 of every file in the work tree (dist/ and untracked files included) and of the
+    engine's records in .git/nox-release. Left out: the rest of .git (compared through refs and
+    status) and .mypy_cache, which the preflight's type check writes as any mypy run does."""
+    found: dict[str, str] = {}
+    for path in project.rglob("*"):
+        rel = path.relative_to(project).as_posix()
+        if path.is_file() and not rel.startswith((".git/", ".mypy_cache/")):
+            found[rel] = sha256(path)
+    records = project / ".git" / "nox-release"
+    if records.is_dir():
+        for path in records.iterdir():
+            found[f".git/nox-release/{path.name}"] = sha256(path)
+    return found
+
+
+def index_dir(server: PypiServer) -> dict[str, tuple[str, int]]:
+    return {
+        path.name: (sha256(path), path.stat().st_mtime_ns) for path in server.packages.iterdir()
+    }
+
+
+def world(s: Setup) -> dict[str, Any]:
+    """Everything a release could change: files, git state of clone and remote, both indexes."""
+    return {
+        "files": work_tree(s.project),
+        "status": git(s.project, "status", "--porcelain", "--untracked-files=all"),
+        "refs": git(s.project, "for-each-ref", "--format=%(refname) %(objectname)"),
+        "head": git(s.project, "symbolic-ref", "HEAD"),
+        "remote refs": git(s.remote, "for-each-ref", "--format=%(refname) %(objectname)"),
+        "test index": index_dir(s.test_index),
+        "prod index": index_dir(s.prod_index),
+    }
+
+
+def posts(server: PypiServer) -> int:
+    """Upload requests the server has logged (across restarts)."""
+    text = server.log_path.read_text(encoding="utf-8", errors="replace")
+    return len(re.findall(r'"POST \S+ HTTP/[\d.]+"', text))
+
+
+def pushed(s: Setup) -> list[tuple[str, str, str]]:
+    """(old, new, ref) of every ref update the remote accepted, in order."""
+    if not s.push_log.exists():
+        return []
+    entries = []
+    for line in s.push_log.read_text(encoding="utf-8").splitlines():
+        old, new, ref = line.split()
+        entries.append((old, new, ref))
+    return entries
+
+
+def remote_tags(s: Setup) -> list[str]:
+    return git(s.remote, "tag", "--list").split()
+
+
+def step_lines(output: str) -> dict[int, str]:
+    """Step number -> the line the runner printed first for it (``[ n] title: ...``)."""
+    found: dict[int, str] = {}
+    for match in re.finditer(r"^\[\s*(\d+)\] (.*)$", output, re.MULTILINE):
+        found.setdefault(int(match.group(1)), match.group(2))
+    return found
+
+
+def plan_marks(output: str) -> dict[int, str]:
+    """Step number -> ``done`` / ``to do`` / ``skip`` from a rendered plan."""
+    return {
+        int(m.group(1)): m.group(2).strip()
+        for m in re.finditer(r"^\s+(\d+)\. \[(done |to do|skip )\]", output, re.MULTILINE)
+    }
+
+
+def assert_released(s: Setup, version: str = VERSION, branch: str = "main") -> None:
+    """The invariants of a finished release, read from the real remote, indexes and files."""
+    tag = f"v{version}"
+    assert git(s.remote, "cat-file", "-t", f"refs/tags/{tag}") == "tag"  # annotated
+    tagged = git(s.remote, "rev-parse", f"{tag}^{{commit}}")
+    assert tagged == git(s.remote, "rev-parse", f"refs/heads/{branch}")
+    assert tagged == git(s.project, "rev-parse", "HEAD")
+    message = git(s.remote, "log", "-1", "--format=%B", tagged)
+    assert message.splitlines()[0] == f"Release version {version}"
+    changed = set(git(s.remote, "show", "--name-only", "--format=", tagged).splitlines())
+    for name in changed:
+        assert f"- {name}" in message  # the body lists the files
+    assert {"CHANGELOG.md", "pyproject.toml"} <= changed
+    tag_message = git(s.remote, "tag", "--list", "--format=%(contents)", tag)
+    assert tag_message.startswith(f"Release version {version}")
+
+    dist = s.project / "dist"
+    ours = {p.name: sha256(p) for p in dist.iterdir() if f"-{version}" in p.name}
+    assert len(ours) == 2 and any(name.endswith(".whl") for name in ours)
+    for server in s.servers():
+        on_index = {p.name: sha256(p) for p in server.packages.iterdir() if f"-{version}" in p.name}
+        assert on_index == ours, server.url
+
+    text = (s.project / "CHANGELOG.md").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert len([line for line in lines if line.startswith(f"## [{version}] - ")]) == 1
+    assert len([line for line in lines if line.startswith(f"[{version}]: ")]) == 1  # link
+    assert len([line for line in lines if line.startswith(f"| {version} |")]) == 1  # table row
+    section = text.split(f"## [{version}]", 1)[1].split("\n## [", 1)[0]
+    entries = [line for line in section.splitlines() if line.startswith("- ")]
+    assert entries and all(entry in tag_message for entry in entries)  # the notes
+    copies = pyproject.version_copies(config.load(s.project))
+    assert len(copies) == 3
+    assert {copy.value for copy in copies} == {version}
+    assert git(s.project, "status", "--porcelain", "--untracked-files=no") == ""
+
+
+# -- 1 and 5: a full release, as a user runs it, and a re-run -------------------------------------
+
+
+def test_full_release_then_rerun_changes_nothing(
+    rig: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = rig
+    # A private index is often read with the token in its URL: it must not show either.
+    with_password = s.test_index.index_url.replace("http://", f"http://tester:{s.secret}@")
+    monkeypatch.setenv("RELEASE_TEST_INDEX_URL", with_password)
+    main_before = git(s.remote, "rev-parse", "refs/heads/main")
+    done = run_engine(s.project, "publish", VERSION, "--yes", "--allow-unknown")
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert_released(s)
+    assert remote_tags(s) == [TAG]
+    release_commit = git(s.remote, "rev-parse", "refs/heads/main")
+    assert git(s.remote, "rev-parse", "refs/heads/main~1") == main_before
+    assert f"Released omi-openclaw {VERSION}" in output
+    assert s.secret not in output
+    assert [posts(server) for server in s.servers()] == [2, 2]
+    tag_object = git(s.remote, "rev-parse", f"refs/tags/{TAG}")
+    assert sorted(pushed(s)) == sorted(
+        [
+            ("0" * 40, tag_object, f"refs/tags/{TAG}"),
+            (main_before, release_commit, "refs/heads/main"),
+        ]
+    )
+
+    before = world(s)
+    again = run_engine(s.project, "publish", VERSION, "--yes", "--allow-unknown")
+    output = again.stdout + again.stderr
+    assert again.returncode == 0, output
+    lines = step_lines(output)
+    assert sorted(lines) == list(range(1, STEP_COUNT + 1))
+    for number in range(1, STEP_COUNT):
+        assert lines[number].endswith("already done, skipped"), lines[number]
+    assert "SKIPPED" in lines[STEP_COUNT]
+    assert world(s) == before
+    assert [posts(server) for server in s.servers()] == [2, 2]
+    assert len(pushed(s)) == 2
+    assert s.secret not in output
+
+
+# -- 2 and 4: plan and dry run change nothing; no terminal and no --yes stops before uploads ----------
+
+
+def test_plan_and_dry_run_change_nothing_before_and_mid_release(rig: Setup) -> None:
+    s = rig
+    fresh = world(s)
+    shown = run_engine(s.project, "plan", VERSION)
+    assert shown.returncode == 0, shown.stderr
+    marks = plan_marks(shown.stdout)
+    assert marks == {**{n: "to do" for n in range(1, STEP_COUNT)}, STEP_COUNT: "skip"}
+    dry = run_engine(s.project, "publish", VERSION, "--dry-run", "--allow-unknown")
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert plan_marks(dry.stdout) == marks
+    assert "nothing was changed" in dry.stdout
+    assert world(s) == fresh
+
+    # No terminal, no --yes: the reversible steps run, then it stops before the first upload.
+    stopped = engine_no_terminal(s.project, "publish", VERSION, "--allow-unknown")
+    output = stopped.stdout + stopped.stderr
+    assert stopped.returncode == 1, output
+    assert "no terminal to ask for confirmation" in output and "--yes" in output
+    assert "cannot be undone" in output
+    assert s.test_index.files() == [] and s.prod_index.files() == []
+    remote_refs = git(s.remote, "for-each-ref", "--format=%(refname) %(objectname)")
+    assert remote_refs == fresh["remote refs"]
+    assert pushed(s) == []
+    assert [posts(server) for server in s.servers()] == [0, 0]
+
+    middle = world(s)
+    assert middle != fresh  # the release commit and the local tag exist now
+    shown = run_engine(s.project, "plan", VERSION)
+    assert shown.returncode == 0, shown.stderr
+    marks = plan_marks(shown.stdout)
+    expected = {n: "done" for n in range(1, 7)}
+    expected.update({n: "to do" for n in range(7, STEP_COUNT)})
+    expected[STEP_COUNT] = "skip"
+    assert marks == expected
+    dry = run_engine(s.project, "publish", VERSION, "--dry-run", "--allow-unknown")
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert plan_marks(dry.stdout) == expected
+    assert world(s) == middle
+
+
+# -- 3 and 5: a fault at every step, each followed by a re-run that resumes ------------------------
+
+
+class Faults:
+    """Wraps a step's ``run`` so that a real fault happens just before the step does its work."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.monkeypatch = monkeypatch
+
+    @contextmanager
+    def before(
+        self, step: Any, fault: Callable[[], None], when: Callable[[Any], bool] = lambda _: True
+    ) -> Iterator[None]:
+        original = step.run
+
+        def run(self: Any, out: Callable[[str], None]) -> None:
+            if when(self):
+                fault()
+            original(self, out)
+
+        with self.monkeypatch.context() as patch:
+            patch.setattr(step, "run", run)
+            yield
+
+
+def interrupt_second_rename(project: Path, patch: pytest.MonkeyPatch) -> list[str]:
+    """Ctrl-C while the bump renames its second file into place; returns every rename seen into
+    the project (the restore's included)."""
+    real = os.replace
+    seen: list[str] = []
+
+    def replace(src: Any, dst: Any) -> None:
+        if Path(dst).is_relative_to(project):
+            seen.append(Path(dst).name)
+            if len(seen) == 2:
+                raise KeyboardInterrupt
+        real(src, dst)
+
+    patch.setattr(os, "replace", replace)
+    return seen
+
+
+def crash() -> None:
+    raise KeyboardInterrupt  # Ctrl-C (or a dying terminal) between commit and tag
+
+
+def test_a_fault_at_every_step_then_a_rerun_completes(
+    rig: Setup, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    s = rig
+    project = s.project
+    faults = Faults(monkeypatch)
+    lines: list[str] = []
+    errors: list[str] = []
+
+    def fails(expected: type[BaseException]) -> BaseException:
+        with pytest.raises(expected) as caught:
+            run_publish(s, lines)
+        errors.append(str(caught.value))
+        return caught.value
+
+    # A failing test and a smoke command that fails, both committed and pushed before releasing.
+    gate = project / "tests" / "test_gate.py"
+    gate.write_text("def test_gate() -> None:\n    assert 1 + 1 == 3\n", encoding="utf-8")
+    toml = project / "pyproject.toml"
+    good_smoke = '"omi status --data-dir {tmp}/data",'
+    bad_smoke = '"omi status --data-dir {tmp}/never-created",'
+    toml.write_text(toml.read_text(encoding="utf-8").replace(good_smoke, bad_smoke), "utf-8")
+    commit_and_push(project, "Add a gate test and a status smoke check", "tests", "pyproject.toml")
+    start = git(project, "rev-parse", "HEAD")
+    fresh = world(s)
+
+    # 1. bump: Ctrl-C while the second file is renamed into place -> every file as it was.
+    with monkeypatch.context() as patch:
+        seen = interrupt_second_rename(project, patch)
+        fails(KeyboardInterrupt)
+    assert len(seen) > 2  # interrupted at the second, then the restore renamed files back
+    assert world(s) == fresh
+
+    # 2. tests: the gate test fails; nothing is committed, tagged or uploaded.
+    error = fails(StepFailed)
+    assert "tests failed" in str(error) and "test_gate" in str(error)
+    assert git(project, "rev-parse", "HEAD") == start
+    assert not (project / "dist").exists()
+    gate.write_text("def test_gate() -> None:\n    assert 1 + 1 == 2\n", encoding="utf-8")
+    commit_and_push(project, "Fix the gate test", "tests/test_gate.py")
+
+    # 3. smoke: the status check fails in the fresh venv; fixed in the work tree (the release
+    # commit will carry the fix together with the version).
+    error = fails(ReleaseError)
+    assert "never-created" in str(error) or any("never-created" in line for line in lines)
+    assert git(project, "tag", "--list") == ""
+    toml.write_text(toml.read_text(encoding="utf-8").replace(bad_smoke, good_smoke), "utf-8")
+
+    # 4. commit: a pre-commit hook refuses it.
+    hook = project / ".git" / "hooks" / "pre-commit"
+    write_hook(hook, "echo 'pre-commit: refused by the test' >&2\nexit 1\n")
+    head = git(project, "rev-parse", "HEAD")
+    error = fails(GitError)
+    assert "refused by the test" in str(error)
+    assert git(project, "rev-parse", "HEAD") == head
+    hook.unlink()
+
+    # 5. tag: the process dies between commit and tag.
+    with faults.before(publish.TagStep, crash):
+        fails(KeyboardInterrupt)
+    release_commit = git(project, "rev-parse", "HEAD")
+    assert git(project, "log", "-1", "--format=%s") == f"Release version {VERSION}"
+    assert git(project, "tag", "--list") == ""
+
+    # 6. test upload: the test index is down.
+    with faults.before(publish.UploadStep, s.test_index.stop, when=lambda step: bool(step.test)):
+        error = fails(ReleaseError)
+    assert "cannot reach" in str(error)
+    assert git(project, "rev-parse", f"{TAG}^{{commit}}") == release_commit
+    assert s.test_index.files() == [] and remote_tags(s) == []
+    s.test_index.start()
+
+    # 7. verify from the test index: the index goes down while pip installs.
+    monkeypatch.setenv("RELEASE_VERIFY_TIMEOUT", "2")
+    with faults.before(publish.VerifyStep, s.test_index.stop, when=lambda step: bool(step.test)):
+        error = fails(StepFailed)
+    assert isinstance(error, StepFailed)
+    assert "the upload is not repeated" in error.hint and "rebuild" not in error.hint
+    monkeypatch.setenv("RELEASE_VERIFY_TIMEOUT", "20")
+    assert remote_tags(s) == [] and s.prod_index.files() == []
+    s.test_index.start()
+
+    # 8. push: the remote refuses the branch alone (an update hook, per ref): with --atomic the
+    # tag does not go either. Then a pre-receive hook refuses the whole push.
+    remote_before = git(s.remote, "for-each-ref", "--format=%(refname) %(objectname)")
+    protect = s.remote / "hooks" / "update"
+    write_hook(
+        protect, 'if [ "$1" = refs/heads/main ]; then echo "main is protected" >&2; exit 1; fi\n'
+    )
+    error = fails(GitError)
+    assert "main is protected" in str(error)
+    assert git(s.remote, "for-each-ref", "--format=%(refname) %(objectname)") == remote_before
+    protect.unlink()
+    refuse = s.remote / "hooks" / "pre-receive"
+    write_hook(refuse, "echo 'pre-receive: pushes are frozen' >&2\nexit 1\n")
+    error = fails(GitError)
+    assert "frozen" in str(error)
+    assert git(s.remote, "for-each-ref", "--format=%(refname) %(objectname)") == remote_before
+    assert s.prod_index.files() == []
+    refuse.unlink()
+
+    # 9. production upload: the index is down.
+    with faults.before(
+        publish.UploadStep, s.prod_index.stop, when=lambda step: not bool(step.test)
+    ):
+        fails(ReleaseError)
+    assert remote_tags(s) == [TAG]
+    assert s.prod_index.files() == []
+    s.prod_index.start()
+
+    # 10. production upload again: the index dies after the first file is in.
+    real_upload = index._twine_upload
+
+    def first_file_then_down(*args: Any) -> None:
+        real_upload(*args)
+        s.prod_index.stop()
+
+    with monkeypatch.context() as patch:
+        patch.setattr(index, "_twine_upload", first_file_then_down)
+        fails(ReleaseError)
+    assert len(s.prod_index.files()) == 1
+    s.prod_index.start()
+
+    # The re-run completes, and nothing irreversible happened twice.
+    assert run_publish(s, lines) == 0
+    assert_released(s)
+    assert remote_tags(s) == [TAG]
+    assert git(s.remote, "rev-parse", "refs/heads/main") == release_commit
+    assert [posts(server) for server in s.servers()] == [2, 2]
+    tag_updates = [entry for entry in pushed(s) if entry[2] == f"refs/tags/{TAG}"]
+    assert len(tag_updates) == 1 and tag_updates[0][0] == "0" * 40
+    main_updates = [entry[1] for entry in pushed(s) if entry[2] == "refs/heads/main"]
+    assert main_updates.count(release_commit) == 1
+    release_files = git(project, "show", "--name-only", "--format=", "HEAD").splitlines()
+    assert sorted(release_files) == sorted(RELEASE_FILES)
+    assert good_smoke in git(project, "show", "HEAD:pyproject.toml")
+
+    # The password never showed: not in the output, the errors, or anything printed directly.
+    captured = capfd.readouterr()
+    for text in (*lines, *errors, captured.out, captured.err):
+        assert s.secret not in text
+
+
+# -- 5: the password never shows, even when the index refuses it ----------------------------------
+
+
+@contextmanager
+def index_with_password(base: Path, user: str, password: str) -> Iterator[str]:
+    """A pypiserver that authenticates uploads against an htpasswd file; yields its URL."""
+    packages = base / "packages"
+    packages.mkdir(parents=True)
+    digest = base64.b64encode(hashlib.sha1(password.encode()).digest()).decode("ascii")
+    (base / "htpasswd").write_text(f"{user}:{{SHA}}{digest}\n", encoding="utf-8")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with (base / "server.log").open("wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "pypiserver", "run", "--host", "127.0.0.1", "--port", str(port)]
+            + ["-a", "update", "-P", str(base / "htpasswd"), "--disable-fallback"]
+            + ["--server", "wsgiref", str(packages)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        try:
+            wait_until_up(url, server)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(url + "/health", timeout=2):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.1)
+    raise RuntimeError(f"pypiserver did not come up at {url}")
+
+
+def test_the_password_never_shows_when_uploads_fail(
+    rig: Setup, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = rig
+    built = run_engine(s.project, "build")
+    assert built.returncode == 0, built.stdout + built.stderr
+
+    # The index rejects the password: twine's error is shown, the password is not.
+    with index_with_password(tmp_path / "auth-index", "tester", "the-right-one") as url:
+        monkeypatch.setenv("RELEASE_TEST_UPLOAD_URL", url + "/")
+        monkeypatch.setenv("RELEASE_TEST_INDEX_URL", url + "/simple/")
+        refused = run_engine(s.project, "publish-test", "0.2.0")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode == 1, output
+    assert "refused the credentials" in output
+    assert s.secret not in output
+
+    # Nobody listens at the upload URL: twine fails to connect.
+    monkeypatch.setenv("RELEASE_TEST_UPLOAD_URL", f"http://127.0.0.1:{free_port()}/")
+    monkeypatch.setenv("RELEASE_TEST_INDEX_URL", s.test_index.index_url)
+    unreachable = run_engine(s.project, "publish-test", "0.2.0")
+    output = unreachable.stdout + unreachable.stderr
+    assert unreachable.returncode == 1, output
+    assert "twine upload of omi_openclaw-0.2.0" in output
+    assert s.secret not in output
+    assert s.test_index.files() == []
+
+
+# -- 6: preflight names every problem at once and writes nothing ----------------------------------
+
+
+def preflight_fails(s: Setup) -> str:
+    before = world(s)
+    done = run_engine(s.project, "publish", VERSION, "--yes", "--allow-unknown")
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "nothing was changed" in output
+    assert world(s) == before
+    return output
+
+
+def test_preflight_lists_every_problem_and_writes_nothing(
+    rig: Setup, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    s = rig
+    project = s.project
+
+    # Wrong branch, a dirty tree and a stray tag, all in one run.
+    git(project, "switch", "--quiet", "-c", "feature")
+    (project / "README.md").write_text("edited\n", encoding="utf-8")
+    (project / "notes.txt").write_text("scratch\n", encoding="utf-8")
+    git(project, "tag", "-a", "-m", "by mistake", TAG)
+    output = preflight_fails(s)
+    assert "on feature, not main" in output and "git switch main" in output
+    assert "uncommitted changes: " in output
+    assert "README.md" in output and "notes.txt" in output
+    assert f"tag {TAG} already exists at" in output
+    assert f"git tag -d {TAG}" in output
+    assert "that version was released" not in output  # a stray tag gets its remedy, once
+    assert "preflight found 3 problem(s)" in output
+
+    # Back on a clean main; the stray tag stays, and a file of 0.3.0 with other bytes is on the
+    # production index: the tag must not move, and the name can never be used again.
+    git(project, "checkout", "--quiet", "--", "README.md")
+    (project / "notes.txt").unlink()
+    git(project, "switch", "--quiet", "main")
+    alien = s.prod_index.packages / "omi_openclaw-0.3.0.tar.gz"
+    alien.write_bytes(b"not our build")
+    output = preflight_fails(s)
+    assert "omi_openclaw-0.3.0.tar.gz is already on the index" in output
+    assert "PyPI never accepts a file name twice, even after deletion: release 0.3.1" in output
+    assert "never move a released tag" in output
+    assert s.prod_index.files() == [alien.name] and s.test_index.files() == []
+
+    # Without the tag and the alien file: only missing credentials remain, for both indexes.
+    git(project, "tag", "-d", TAG)
+    alien.unlink()
+    monkeypatch.delenv("TWINE_USERNAME")
+    monkeypatch.delenv("TWINE_PASSWORD")
+    home = tmp_path / "empty-home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("RELEASE_VERIFY_TIMEOUT", "soon")  # read only after the first upload
+    output = preflight_fails(s)
+    assert "preflight found 3 problem(s)" in output
+    for server in s.servers():
+        assert output.count(f"no upload credentials for {server.upload_url}") == 1
+    assert "set TWINE_USERNAME and TWINE_PASSWORD" in output
+    assert "RELEASE_VERIFY_TIMEOUT must be a number of seconds, not 'soon'" in output
+
+
+# -- 7: publish-from = "ci" -------------------------------------------------------------------------
+
+
+def test_publish_from_ci_stops_after_the_push(rig: Setup) -> None:
+    s = rig
+    toml = s.project / "pyproject.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace("[tool.release]\n", '[tool.release]\npublish-from = "ci"\n'))
+    commit_and_push(s.project, "Let CI upload releases", "pyproject.toml")
+
+    done = run_engine(s.project, "publish", VERSION, "--yes", "--allow-unknown")
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    lines = step_lines(output)
+    assert "SKIPPED" in lines[10] and "SKIPPED" in lines[11]
+    assert "CI takes it from here" in output and TAG in output
+    assert remote_tags(s) == [TAG]
+    assert git(s.remote, "rev-parse", f"{TAG}^{{commit}}") == git(s.remote, "rev-parse", "main")
+    assert len(s.test_index.files()) == 2
+    assert s.prod_index.files() == []
+    assert posts(s.prod_index) == 0
+
+
+# -- 8 and 9: a hotfix, released as a security release ----------------------------------------------
+
+
+def add_unreleased(changelog: Path, category: str, entry: str) -> None:
+    text = changelog.read_text(encoding="utf-8")
+    marker = "## [Unreleased]\n"
+    assert marker in text
+    changelog.write_text(
+        text.replace(marker, f"{marker}\n### {category}\n- {entry}\n", 1), encoding="utf-8"
+    )
+
+
+def test_hotfix_security_release_from_a_hotfix_branch(rig: Setup) -> None:
+    s = rig
+    project = s.project
+    lines: list[str] = []
+    assert run_publish(s, lines) == 0
+    released = git(s.remote, "rev-parse", "refs/heads/main")
+
+    made = run_engine(project, "hotfix", VERSION)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert git(project, "symbolic-ref", "--short", "HEAD") == "hotfix/0.3.1"
+    assert git(project, "rev-parse", "HEAD") == git(project, "rev-parse", f"{TAG}^{{commit}}")
+
+    readme = project / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8") + "\nFixed.\n", encoding="utf-8")
+    changelog = project / "CHANGELOG.md"
+    add_unreleased(changelog, "Fixed", "`omi status` no longer crashes on an empty store.")
+    git(project, "commit", "--quiet", "-am", "Fix status on an empty store")
+
+    # --security without a Security entry: refused before anything changes.
+    before = world(s)
+    with pytest.raises(CheckFailed) as caught:
+        run_publish(s, lines, "0.3.1", security=True)
+    assert "### Security" in str(caught.value)
+    assert world(s) == before
+
+    # A CVE id in the notes before disclosure: refused unless --yes says so.
+    add_unreleased(changelog, "Security", "Escape note titles (CVE-2026-12345).")
+    git(project, "commit", "--quiet", "-am", "Note the security fix")
+    before = world(s)
+    with pytest.raises(CheckFailed) as caught:
+        run_publish(s, lines, "0.3.1", yes=False, security=True, confirm=lambda _: True)
+    assert "CVE-2026-12345" in str(caught.value) and "--yes" in str(caught.value)
+    assert world(s) == before
+
+    out: list[str] = []
+    assert run_publish(s, out, "0.3.1", security=True) == 0
+    text = "\n".join(out)
+    assert_released(s, "0.3.1", branch="hotfix/0.3.1")
+    assert git(s.remote, "rev-parse", "refs/heads/main") == released
+    assert sorted(remote_tags(s)) == [TAG, "v0.3.1"]
+    assert "git switch main && git merge --no-ff hotfix/0.3.1" in text
+    assert "security/advisories/new" in text and "patched: 0.3.1" in text
+    for server in s.servers():
+        assert len(server.files()) == 4  # 0.3.0 and 0.3.1, sdist and wheel each
+
+
+# -- the plan and the confirmation, in process ------------------------------------------------------
+
+
+def test_declining_the_question_uploads_and_pushes_nothing(rig: Setup) -> None:
+    s = rig
+    questions: list[str] = []
+
+    def decline(question: str) -> bool:
+        questions.append(question)
+        return False
+
+    lines: list[str] = []
+    with pytest.raises(Aborted):
+        run_publish(s, lines, yes=False, confirm=decline)
+    assert questions == ["Proceed?"]
+    output = "\n".join(lines)
+    assert "The next steps cannot be undone" in output
+    for what in ("upload dist/ to " + s.test_index.upload_url, "git push --atomic origin main"):
+        assert what in output
+    assert s.test_index.files() == [] and s.prod_index.files() == [] and pushed(s) == []
+    assert git(s.project, "rev-parse", f"{TAG}^{{commit}}") == git(s.project, "rev-parse", "HEAD")
+
+
+# -- a kill -9 in the middle of the bump, and a user name that appears in paths --------------------
+
+KILL_AT_SECOND_RENAME = """
+import os, runpy, sys
+real_replace = os.replace
+here = os.path.realpath(os.getcwd()) + os.sep
+renamed = []
+def replace(src, dst):
+    if os.path.realpath(dst).startswith(here):
+        renamed.append(dst)
+        if len(renamed) == 2:
+            os._exit(137)  # killed: no except, no finally, no restore
+    real_replace(src, dst)
+os.replace = replace
+sys.argv = ["release", *sys.argv[1:]]
+runpy.run_module("release", run_name="__main__", alter_sys=True)
+"""
+
+
+def test_a_kill_in_the_middle_of_the_bump_is_completed_by_the_rerun(rig: Setup) -> None:
+    s = rig
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_AT_SECOND_RENAME, "publish", VERSION, "--yes"]
+        + ["--allow-unknown"],
+        cwd=s.project,
+        env=engine_env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+    )
+    assert killed.returncode == 137, killed.stdout + killed.stderr
+    values = {copy.value for copy in pyproject.version_copies(config.load(s.project))}
+    assert values == {"0.2.0", VERSION}  # one file renamed into place, the others not
+    leftovers = sorted(p for p in s.project.rglob(".*.tmp") if ".git" not in p.parts)
+    assert leftovers
+
+    # The re-run names the leftovers as such (not as the user's changes to commit) ...
+    output = preflight_fails(s)
+    assert "a write that was killed midway" in output
+    for path in leftovers:
+        assert path.relative_to(s.project).as_posix() in output
+    assert "commit or stash" not in output
+
+    # ... and once they are gone, completes the bump and the release.
+    for path in leftovers:
+        path.unlink()
+    done = run_engine(s.project, "publish", VERSION, "--yes", "--allow-unknown")
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert "completing the bump to 0.3.0, which was partly applied" in output
+    assert_released(s)
+
+
+def test_a_user_name_that_occurs_in_paths_changes_nothing(
+    rig: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = rig
+    monkeypatch.setenv("TWINE_USERNAME", "omi")  # as /home/<user>/... holds the user's name
+    lines: list[str] = []
+    with pytest.raises(Aborted):
+        run_publish(s, lines, yes=False, confirm=lambda _: False)  # steps 1-6, nothing public
+    assert "- src/omi_openclaw/cli.py" in git(s.project, "log", "-1", "--format=%B")
+    assert (s.project / ".git" / "nox-release" / f"{TAG}.json").is_file()
+    assert sorted(path.name for path in s.project.parent.iterdir()) == sorted(["omi", "origin.git"])
