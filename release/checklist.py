@@ -407,7 +407,7 @@ def run_check(
             handle.write(markdown(rows))
     bad = failed(rows, strict)
     if bad:
-        out(f"\n{len(bad)} item(s) failed: " + ", ".join(row.item for row in bad))
+        out(f"\n{len(bad)} item(s) failed: " + "; ".join(row.item for row in bad))
         return 1
     unknown = [row.item for row in rows if row.status == UNKNOWN]
     if unknown:

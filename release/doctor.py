@@ -26,7 +26,9 @@ def credentials_rows(cfg: Config) -> list[Row]:
         if ok:
             rows.append(Row(f"credentials ({label})", PASS, where))
         else:
-            rows.append(Row(f"credentials ({label})", FAIL, f"none for {url}", where))
+            rows.append(
+                Row(f"credentials ({label})", FAIL, f"none for {index.display_url(url)}", where)
+            )
     if index.pypirc_world_readable():
         rows.append(
             Row(".pypirc", FAIL, "~/.pypirc is readable by other users", "chmod 600 ~/.pypirc")
@@ -82,7 +84,9 @@ def index_rows(cfg: Config, version: str) -> list[Row]:
         try:
             found = index.list_files(url, cfg.project_name)
         except ReleaseError as error:
-            rows.append(Row(label, UNKNOWN, f"{url} cannot be reached", error.hint))
+            rows.append(
+                Row(label, UNKNOWN, f"{index.display_url(url)} cannot be reached", error.hint)
+            )
             continue
         mine = [f.filename for f in found if f.filename.startswith((prefix + "-", prefix + "."))]
         if mine:

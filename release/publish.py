@@ -51,6 +51,8 @@ class Release:
     cfg: Config
     version: str
     yes: bool = False
+    #: publish-from = "ci" in a local ``publish``: CI uploads one build to both indexes.
+    ci_uploads: bool = False
     git: Git = field(init=False)
 
     def __post_init__(self) -> None:
@@ -231,7 +233,7 @@ class SmokeStep(_Step):
         return wheel is not None and self.r.state().get("smoke") == sha256(wheel)
 
     def run(self, out: Out) -> None:
-        artifacts.smoke_dist(self.r.cfg, self.r.dist_dir, out=out)
+        artifacts.smoke_dist(self.r.cfg, self.r.dist_dir, out=lambda line: out(f"     {line}"))
         wheel = self._wheel()
         assert wheel is not None
         self.r.record("smoke", sha256(wheel))
@@ -287,8 +289,8 @@ class UploadStep(_Step):
         )
 
     def skip_reason(self) -> str | None:
-        if not self.test and self.r.cfg.publish_from == "ci":
-            return 'publish-from = "ci": CI uploads when the tag is pushed'
+        if self.r.ci_uploads:
+            return 'publish-from = "ci": CI uploads its one build when the tag is pushed'
         return None
 
     def is_done(self) -> bool:
@@ -322,7 +324,9 @@ class VerifyStep(_Step):
         super().__init__(release)
         cfg = release.cfg
         self.test = test
-        self.key = "verify-test" if test else "verify"
+        self.index_url = cfg.test_index_url if test else cfg.index_url
+        # Keyed by the index too: a wheel verified on one index says nothing about another.
+        self.key = f"verify {self.index_url}"
         self.title = (
             "verify install from the test index" if test else "verify install from the index"
         )
@@ -337,8 +341,8 @@ class VerifyStep(_Step):
         )
 
     def skip_reason(self) -> str | None:
-        if not self.test and self.r.cfg.publish_from == "ci":
-            return 'publish-from = "ci": CI verifies its upload'
+        if self.r.ci_uploads:
+            return 'publish-from = "ci": CI verifies its uploads'
         return None
 
     def is_done(self) -> bool:
@@ -418,8 +422,10 @@ class GitHubStep(_Step):
     def skip_reason(self) -> str | None:
         if not self.r.cfg.github_repo:
             return "github-repo is not set in [tool.release]"
-        if not os.environ.get("GITHUB_TOKEN"):
-            return "GITHUB_TOKEN is not set"
+        from . import github
+
+        if not github.token_from_env():
+            return "GITHUB_TOKEN (or GH_TOKEN) is not set"
         return None
 
     def is_done(self) -> bool:
@@ -430,22 +436,17 @@ class GitHubStep(_Step):
 
         cfg = self.r.cfg
         assert cfg.github_repo is not None
-        files = self.r.dist_files()
+        # The assets are the release's files: a missing or stale dist/ is an error, not "none".
+        files = dist.check_dist(self.r.dist_dir, cfg.name, self.r.version)
         text = cfg.changelog.read_text(encoding="utf-8")
         report = github.GitHub.from_env(cfg.github_repo).publish_release(
             tag=self.r.tag,
             title=cfg.title(self.r.version),
             body=changelog.notes(text, self.r.version),
-            prerelease=is_prerelease(self.r.version),
-            files=list(files.all) if files else [],
+            prerelease=github.is_prerelease(self.r.version),
+            files=list(files.all),
         )
         out(f"     {report}")
-
-
-def is_prerelease(version: str) -> bool:
-    from packaging.version import Version
-
-    return Version(version).is_prerelease
 
 
 def _quiet(_: str) -> None:
@@ -640,10 +641,7 @@ def _check_indexes(release: Release, problem: Callable[[str, str], None]) -> Non
     cfg = release.cfg
     prefix = f"{cfg.file_prefix}-{release.version}"
     ours = release.recorded_build()
-    targets = [("test index", cfg.test_index_url)]
-    if cfg.publish_from == "local":
-        targets.append(("index", cfg.index_url))
-    for label, url in targets:
+    for label, url in (("test index", cfg.test_index_url), ("index", cfg.index_url)):
         try:
             files = index.list_files(url, cfg.project_name)
         except ReleaseError as error:
@@ -671,8 +669,9 @@ def _next_patch(version: str) -> str:
 
 def _check_credentials(release: Release, problem: Callable[[str, str], None]) -> None:
     cfg = release.cfg
-    targets = [cfg.test_upload_url] + ([cfg.upload_url] if cfg.publish_from == "local" else [])
-    for url in targets:
+    if release.ci_uploads:
+        return  # CI uploads with its own credentials (trusted publishing)
+    for url in (cfg.test_upload_url, cfg.upload_url):
         ok, where = index.credentials_available(url)
         if not ok:
             message = f"no upload credentials for {index.display_url(url)}"
@@ -732,7 +731,7 @@ def run_publish(
     out: Out = print,
     confirm: Callable[[str], bool] | None = None,
 ) -> int:
-    release = Release(cfg, _normalized(version, out), yes=yes)
+    release = Release(cfg, _normalized(version, out), yes=yes, ci_uploads=cfg.publish_from == "ci")
     out(f"Preflight for {cfg.name} {release.version}:")
     preflight(release, allow_unknown=allow_unknown, security=security, run_checklist=True, out=out)
     out("  all preflight checks passed")

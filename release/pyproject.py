@@ -3,7 +3,7 @@
 The copies are ``[project].version`` in pyproject.toml (or the file a dynamic version points to:
 setuptools ``attr``/``file``, hatch ``path``, flit's module), every module-level
 ``__version__ = "…"`` under the package source, and the configured ``version-files``.
-Setting ``version-files`` replaces the automatic ``__version__`` scan, as the interface says.
+``version-files`` adds to the automatic ``__version__`` scan (files it cannot find).
 
 An edit replaces only the characters of the version inside its string literal, so every other byte
 of the file, the quote style and the line endings stay as they were.

@@ -46,7 +46,10 @@ def _project() -> list[str]:
 
 
 def _install(session: nox.Session, *tools: str, project: bool = False) -> None:
-    packages = [*(_project() if project else []), *_engine(), *tools]
+    engine = _engine()
+    if not engine and not project:
+        engine = ["."]  # releasing nox-release itself: the engine is the project
+    packages = [*(_project() if project else []), *engine, *tools]
     if packages:
         session.install(*packages)
 
@@ -100,7 +103,7 @@ def coverage(session: nox.Session) -> None:
     _engine_run(session, "coverage")
 
 
-@nox.session(venv_backend=BACKEND)
+@nox.session(default=False, venv_backend=BACKEND)
 def build(session: nox.Session) -> None:
     """Build sdist and wheel into a clean dist/, twine check --strict, check the files."""
     _no_posargs(session)
@@ -108,7 +111,7 @@ def build(session: nox.Session) -> None:
     _engine_run(session, "build")
 
 
-@nox.session(name="smoke-venv", venv_backend=BACKEND)
+@nox.session(name="smoke-venv", default=False, venv_backend=BACKEND)
 def smoke_venv(session: nox.Session) -> None:
     """Install the built wheel in a brand-new venv and run the smoke checks."""
     _no_posargs(session)
@@ -116,7 +119,7 @@ def smoke_venv(session: nox.Session) -> None:
     _engine_run(session, "smoke")
 
 
-@nox.session(name="release-check", venv_backend=BACKEND)
+@nox.session(name="release-check", default=False, venv_backend=BACKEND)
 def release_check(session: nox.Session) -> None:
     """Run the whole pre-release checklist and print one table."""
     _install(session, *CHECK_TOOLS, project=True)
@@ -126,7 +129,11 @@ def release_check(session: nox.Session) -> None:
 @nox.session(default=False, venv_backend=BACKEND)
 def bump(session: nox.Session) -> None:
     """Release steps 1-2: write the version everywhere and promote the CHANGELOG."""
-    args = _one_version(session, "VERSION|major|minor|patch|auto [--pre rc|a|b] [--dry-run]")
+    args = _one_version(
+        session,
+        "VERSION|major|minor|patch|auto [--pre rc|a|b] [--date YYYY-MM-DD] [--summary TEXT] "
+        "[--allow-empty] [--dry-run]",
+    )
     _install(session)
     _engine_run(session, "bump", *args)
 
@@ -182,11 +189,19 @@ def hotfix(session: nox.Session) -> None:
 @nox.session(default=False, venv_backend=BACKEND)
 def yank(session: nox.Session) -> None:
     """Guide the (web-only) yank of a release, then verify it on the index."""
-    args = _one_version(session, "VERSION REASON")
+    usage = "usage: nox -s yank -- VERSION REASON [--timeout SECONDS]"
+    args = _one_version(session, "VERSION REASON [--timeout SECONDS]")
+    timeout: list[str] = []
+    if "--timeout" in args:
+        at = args.index("--timeout")
+        timeout = args[at : at + 2]
+        args = args[:at] + args[at + 2 :]
+        if len(timeout) < 2:
+            session.error(f"{usage}: --timeout needs a number of seconds")
     if len(args) < 2 or args[1].startswith("-"):
-        session.error(f"usage: nox -s yank -- VERSION REASON (got {' '.join(args)!r})")
+        session.error(f"{usage} (got {' '.join(session.posargs)!r})")
     _install(session)
-    _engine_run(session, "yank", args[0], "--reason", " ".join(args[1:]))
+    _engine_run(session, "yank", args[0], "--reason", " ".join(args[1:]), *timeout)
 
 
 @nox.session(default=False, venv_backend=BACKEND)

@@ -93,13 +93,13 @@ def run_tool(cfg: Config, name: str, extra: Sequence[str], out: Out = print) -> 
     if extra and extra[0] == "--":
         extra = extra[1:]
     if name == "tests":
-        return pytest(cfg, extra, stream=True).returncode
+        return _exit(pytest(cfg, extra, stream=True))
     if name == "coverage":
         outcome = coverage(cfg, extra, stream=True)
         if outcome.percent is None:
             raise CheckFailed(f"coverage measured nothing: {outcome.detail}", _COVERAGE_HINT)
         if not outcome.tests.ok:
-            return outcome.tests.returncode
+            return _exit(outcome.tests)
         if outcome.percent < cfg.coverage_threshold:
             raise CheckFailed(
                 f"coverage {outcome.detail} is below coverage-threshold "
@@ -109,9 +109,9 @@ def run_tool(cfg: Config, name: str, extra: Sequence[str], out: Out = print) -> 
         out(f"coverage {outcome.detail} ≥ {cfg.coverage_threshold:g}%")
         return 0
     if name == "mypy":
-        return mypy(cfg, stream=True).returncode
+        return _exit(mypy(cfg, stream=True))
     if name == "black":
-        return black(cfg, stream=True).returncode
+        return _exit(black(cfg, stream=True))
     if name == "build":
         files = artifacts.build_dist(cfg, cfg.root / "dist", out=out)
         out(f"built {files.sdist.name} and {files.wheel.name}")
@@ -122,6 +122,11 @@ def run_tool(cfg: Config, name: str, extra: Sequence[str], out: Out = print) -> 
     raise UsageError(
         f"unknown tool {name!r}", "use one of tests, coverage, mypy, black, build, smoke"
     )
+
+
+def _exit(result: proc.Result) -> int:
+    """A tool's own exit code (pytest 5, black 123, ...) as the engine's: 0 ok, 1 failed."""
+    return 0 if result.ok else 1
 
 
 _COVERAGE_HINT = (
