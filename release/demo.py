@@ -91,10 +91,20 @@ def run(out: Out = print, keep: bool = False) -> int:
 
         _banner(out, f"3. nox-release publish {DEMO_VERSION} --yes")
         out(
-            "(--allow-unknown: offline, pip-audit cannot reach its vulnerability database and the "
-            "GitHub checks have no token, so those rows are UNKNOWN, not PASS)"
+            "(--allow-unknown: offline, pip-audit cannot reach its vulnerability database and "
+            "GitHub's CI status cannot be asked, so those rows are UNKNOWN, not PASS)"
         )
         env = demo_env(test_index, prod_index)
+        if env.get("RELEASE_GITHUB_API_URL"):
+            out(f"GitHub API: {env['RELEASE_GITHUB_API_URL']} (the release step runs against it)")
+        else:
+            # The demo never talks to the real GitHub: without a stand-in API, no token either.
+            env.pop("GITHUB_TOKEN", None)
+            env.pop("GH_TOKEN", None)
+            out(
+                "GitHub: RELEASE_GITHUB_API_URL is not set, so the GitHub release step says SKIPPED "
+                "(docs/sessions/demo.md shows how to run it against a local stand-in)"
+            )
         result = proc.run(
             [sys.executable, "-m", "release", "publish", DEMO_VERSION, "--yes", "--allow-unknown"],
             cwd=project,

@@ -816,3 +816,34 @@ def fake_github() -> Iterator[FakeGitHub]:
     assert not fake.violations, "requests that break GitHub's REST docs:\n" + "\n".join(
         fake.violations
     )
+
+
+def serve(argv: list[str] | None = None) -> int:
+    """``python -m tests.fake_github [--repo OWNER/NAME] [--tag TAG ...]``: run the fake until
+    Ctrl-C, e.g. to watch ``nox -s demo`` create a GitHub release against it."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m tests.fake_github", description=serve.__doc__)
+    parser.add_argument("--repo", default="omi-dev/omi-openclaw")
+    parser.add_argument("--tag", action="append", default=[], help="a tag GitHub already has")
+    args = parser.parse_args(argv)
+    fake = FakeGitHub(repo=args.repo).start()
+    for tag in args.tag:
+        fake.add_tag(tag)
+    print(f"fake GitHub for {args.repo} on loopback; in another shell:")
+    for key, value in fake.env().items():
+        print(f"  export {key}={value}")
+    try:
+        while True:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        fake.stop()
+        for release in fake.releases:
+            print(f"release {release.tag_name}: {[asset.name for asset in release.assets]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(serve())

@@ -35,9 +35,9 @@ def test_clean_sample_passes_with_a_truthful_table(sample_repo: Path, tmp_path: 
         assert rows[item]["status"] == "PASS", (item, rows[item])
     assert rows["tree clean, not behind remote"]["status"] == "PASS"
     assert "4 passed" in rows["tests"]["reason"]
-    # No github-repo in the sample: said so, not pretended.
-    assert rows["CI of HEAD"]["status"] == "SKIPPED"
-    assert rows["critical issues"]["status"] == "SKIPPED"
+    # No GitHub token here: the GitHub rows could not be checked, and say so.
+    assert rows["CI of HEAD"]["status"] == "UNKNOWN"
+    assert rows["critical issues"]["status"] == "UNKNOWN"
     # pip-audit cannot reach its database here: never PASS after auditing nothing.
     assert rows["dependencies secure"]["status"] in ("PASS", "UNKNOWN")
     if rows["dependencies secure"]["status"] == "PASS":

@@ -37,7 +37,7 @@ def test_sample_defaults(sample: Path) -> None:
     assert cfg.upload_url == config.PYPI_UPLOAD_URL
     assert cfg.test_index_url == config.TESTPYPI_INDEX_URL
     assert cfg.file_prefix == "omi_openclaw"
-    assert cfg.github_repo is None
+    assert cfg.github_repo == "omi-dev/omi-openclaw"
     assert cfg.publish_from == "local"
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, engine_env
+from tests.fake_github import FAKE_TOKEN, FakeGitHub
 
 
 def demo_dirs() -> set[str]:
@@ -47,3 +48,26 @@ def test_demo_releases_the_sample_and_cleans_up() -> None:
     assert demo_dirs() == before
     leftover = subprocess.run(["pgrep", "-f", "nox-release-demo-"], capture_output=True, text=True)
     assert leftover.stdout.strip() == ""
+
+
+@pytest.mark.slow
+def test_demo_creates_the_github_release_against_a_local_stand_in() -> None:
+    fake = FakeGitHub(repo="omi-dev/omi-openclaw").start()
+    try:
+        fake.add_tag("v0.3.0")  # GitHub has the tag once it is pushed there
+        done = run_demo(**fake.env())
+    finally:
+        fake.stop()
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert not fake.violations, fake.violations
+    assert "GitHub release: SKIPPED" not in output
+    [release] = fake.releases
+    assert release.tag_name == "v0.3.0" and release.name == "OMI v0.3.0"
+    assert not release.draft and not release.prerelease
+    assert "`omi status` shows how many notes are stored." in (release.body or "")
+    assert sorted(asset.name for asset in release.assets) == [
+        "omi_openclaw-0.3.0-py3-none-any.whl",
+        "omi_openclaw-0.3.0.tar.gz",
+    ]
+    assert FAKE_TOKEN not in output
