@@ -15,6 +15,26 @@ pytest_plugins = ["tests.pypi_server", "tests.fake_github"]
 
 SAMPLE = Path(__file__).parent / "sample"
 
+# The sessions of the outward contract (../shared/INTERFACE.md).
+INTERFACE_SESSIONS = (
+    "tests",
+    "mypy",
+    "black",
+    "coverage",
+    "build",
+    "smoke-venv",
+    "release-check",
+    "bump",
+    "notes",
+    "publish-test",
+    "publish",
+    "github-release",
+    "hotfix",
+    "yank",
+    "doctor",
+    "demo",
+)
+
 
 def git(cwd: Path, *args: str) -> str:
     """Run git in ``cwd`` for a test's own setup; fail loudly."""

@@ -10,26 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import INTERFACE_SESSIONS as SESSIONS
 from tests.conftest import REPO, git
-
-SESSIONS = (
-    "tests",
-    "mypy",
-    "black",
-    "coverage",
-    "build",
-    "smoke-venv",
-    "release-check",
-    "bump",
-    "notes",
-    "publish-test",
-    "publish",
-    "github-release",
-    "hotfix",
-    "yank",
-    "doctor",
-    "demo",
-)
 
 
 def nox(cwd: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:

