@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 
@@ -71,6 +72,20 @@ def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
         "GITHUB_STEP_SUMMARY",
     ):
         monkeypatch.delenv(var, raising=False)
+
+
+def failing_replace(fail_on: int, error: BaseException) -> Callable[[object, object], None]:
+    """An ``os.replace`` that raises ``error`` on its ``fail_on``-th call (1-based)."""
+    real = os.replace
+    calls = {"n": 0}
+
+    def replace(src: object, dst: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == fail_on:
+            raise error
+        real(src, dst)  # type: ignore[arg-type]
+
+    return replace
 
 
 def copy_sample(dest: Path) -> Path:

@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -16,6 +15,7 @@ from release import config, files
 from release.bump import BumpPlan, apply, plan_bump, release_date, run_bump, run_notes, run_versions
 from release.errors import ChangelogError, NothingToRelease, UsageError, VersionError
 from release.pyproject import version_copies
+from tests.conftest import failing_replace
 
 DATE = "2026-11-01"
 UNRELEASED_BODY = """\
@@ -290,19 +290,6 @@ def test_the_default_date_is_today() -> None:
 
     assert release_date(None) == datetime.date.today().isoformat()
     assert release_date("2026-02-28") == "2026-02-28"
-
-
-def failing_replace(fail_on: int, error: BaseException) -> Callable[[object, object], None]:
-    real = os.replace
-    calls = {"n": 0}
-
-    def replace(src: object, dst: object) -> None:
-        calls["n"] += 1
-        if calls["n"] == fail_on:
-            raise error
-        real(src, dst)  # type: ignore[arg-type]
-
-    return replace
 
 
 @pytest.mark.parametrize(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from release import files
 from release.files import read_text, unified_diff, write_together
+from tests.conftest import failing_replace
 
 
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
@@ -52,20 +52,6 @@ def test_a_new_file_is_created_with_ordinary_permissions(tmp_path: Path) -> None
     write_together({new: "hello\n"})
     assert new.read_text() == "hello\n"
     assert stat.S_IMODE(new.stat().st_mode) & 0o600 == 0o600
-
-
-def failing_replace(fail_on: int, error: BaseException) -> Callable[[object, object], None]:
-    """An ``os.replace`` that raises ``error`` on its ``fail_on``-th call (1-based)."""
-    real = os.replace
-    calls = {"n": 0}
-
-    def replace(src: object, dst: object) -> None:
-        calls["n"] += 1
-        if calls["n"] == fail_on:
-            raise error
-        real(src, dst)  # type: ignore[arg-type]
-
-    return replace
 
 
 @pytest.mark.parametrize(
