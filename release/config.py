@@ -114,6 +114,11 @@ class Config:
         """The distribution name as PEP 427/625 file names spell it (``omi_openclaw``)."""
         return self.project_name.replace("-", "_")
 
+    def is_release_file(self, filename: str, version: str) -> bool:
+        """Whether ``filename`` is an sdist or wheel of this project at ``version``."""
+        prefix = f"{self.file_prefix}-{version}"
+        return filename.startswith((prefix + "-", prefix + "."))
+
     def tag(self, version: str) -> str:
         return self.tag_format.format(version=version)
 

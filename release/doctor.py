@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 from typing import Callable
 
-from packaging.version import Version
 
 from . import changelog, index, pyproject
-from .checklist import FAIL, PASS, UNKNOWN, WARN, Row, table
+from .checklist import FAIL, PASS, UNKNOWN, WARN, Context, Row, table, versions_item
 from .config import Config, read_pyproject
 from .errors import ReleaseError
 from .git import Git
+from .version import next_patch
 
 Out = Callable[[str], None]
 
@@ -79,7 +79,6 @@ def dist_rows(cfg: Config, version: str) -> list[Row]:
 
 def index_rows(cfg: Config, version: str) -> list[Row]:
     rows = []
-    prefix = f"{cfg.file_prefix}-{version}"
     for label, url in (("test index", cfg.test_index_url), ("index", cfg.index_url)):
         try:
             found = index.list_files(url, cfg.project_name)
@@ -88,7 +87,7 @@ def index_rows(cfg: Config, version: str) -> list[Row]:
                 Row(label, UNKNOWN, f"{index.display_url(url)} cannot be reached", error.hint)
             )
             continue
-        mine = [f.filename for f in found if f.filename.startswith((prefix + "-", prefix + "."))]
+        mine = [f.filename for f in found if cfg.is_release_file(f.filename, version)]
         if mine:
             rows.append(
                 Row(
@@ -117,21 +116,11 @@ def backend_rows(cfg: Config) -> list[Row]:
     return [Row("build backend", PASS, str(system["build-backend"]))]
 
 
-def version_rows(cfg: Config) -> list[Row]:
-    copies = pyproject.version_copies(cfg)
-    values = sorted({c.value for c in copies})
-    if len(values) > 1:
-        listing = ", ".join(f"{cfg.relative(c.path)}:{c.line}={c.value}" for c in copies)
-        return [Row("version copies", FAIL, f"drift: {listing}", "nox -s bump -- VERSION")]
-    return [Row("version copies", PASS, f"{len(copies)} copies at {values[0]}")]
-
-
 def changelog_rows(cfg: Config, version: str) -> list[Row]:
     if not cfg.changelog.is_file():
         return [Row("changelog", FAIL, f"{cfg.relative(cfg.changelog)} not found", "create it")]
     text = cfg.changelog.read_text(encoding="utf-8")
-    v = Version(version)
-    trial = f"{v.major}.{v.minor}.{v.micro + 1}"
+    trial = next_patch(version)
     try:
         changelog.release(text, trial, datetime.date.today().isoformat())
     except ReleaseError as error:
@@ -148,7 +137,7 @@ def run_doctor(cfg: Config, out: Out = print) -> int:
         *dist_rows(cfg, version),
         *index_rows(cfg, version),
         *backend_rows(cfg),
-        *version_rows(cfg),
+        *versions_item(Context(cfg)),
         *changelog_rows(cfg, version),
     ]
     out(table(rows))

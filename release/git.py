@@ -51,9 +51,11 @@ class Git:
     def head(self) -> str:
         return self._out("rev-parse", "HEAD")
 
-    def dirty_files(self) -> list[str]:
-        """Paths with uncommitted changes, untracked files included (ignored ones not)."""
-        lines = self.run("status", "--porcelain", "--untracked-files=normal").stdout.splitlines()
+    def dirty_files(self, *, untracked: bool = True) -> list[str]:
+        """Paths with uncommitted changes; untracked files too unless ``untracked=False``
+        (ignored ones never)."""
+        mode = "normal" if untracked else "no"
+        lines = self.run("status", "--porcelain", f"--untracked-files={mode}").stdout.splitlines()
         return [line[3:] for line in lines if line.strip()]
 
     def tags(self) -> set[str]:

@@ -32,6 +32,7 @@ from packaging.utils import (
 )
 
 from . import proc
+from .version import next_patch
 from .errors import CredentialsError, PackageIndexError, ToolFailed, UploadConflict, UsageError
 
 PYPI_UPLOAD_URL = "https://upload.pypi.org/legacy/"
@@ -294,7 +295,7 @@ def _next_patch(filename: str) -> str:
             version = parse_sdist_filename(filename)[1]
     except (InvalidWheelFilename, InvalidSdistFilename):
         return "X.Y.(Z+1)"
-    return f"{version.major}.{version.minor}.{version.micro + 1}"
+    return next_patch(version)
 
 
 def twine_env(env: Mapping[str, str] | None = None) -> dict[str, str]:

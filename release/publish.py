@@ -8,7 +8,6 @@ reaches the remote without its commit, and a package that does not install never
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -22,14 +21,11 @@ from . import artifacts, bump, changelog, checklist, dist, index, plan, pyprojec
 from .config import Config
 from .errors import CheckFailed, ReleaseError, StepFailed, UsageError
 from .git import Git
+from .version import next_patch, parse_release_version
 
 Out = Callable[[str], None]
 CVE = re.compile(r"\bCVE-\d{4}-\d{4,}\b", re.IGNORECASE)
 EXPLOIT_WORDS = re.compile(r"\b(exploit|proof[- ]of[- ]concept|PoC|payload)\b", re.IGNORECASE)
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def verify_timeout() -> float:
@@ -95,21 +91,19 @@ class Release:
 
     # -- real state ------------------------------------------------------------------------------
 
-    def release_tree(self) -> str:
-        """The tree the release commit has (or will have): HEAD plus uncommitted tracked changes."""
-        snapshot = self.git.run("stash", "create").stdout.strip()
-        return self.git.run("rev-parse", f"{snapshot or 'HEAD'}^{{tree}}").stdout.strip()
-
     def snapshot(self) -> str:
         """A commit object of the work tree's tracked files, touching no ref (for the build)."""
         return self.git.run("stash", "create").stdout.strip() or self.git.head()
+
+    def release_tree(self, snapshot: str | None = None) -> str:
+        """The tree the release commit has (or will have): HEAD plus uncommitted tracked changes."""
+        return self.git.run("rev-parse", f"{snapshot or self.snapshot()}^{{tree}}").stdout.strip()
 
     def bump_plan(self) -> bump.BumpPlan:
         return bump.plan_bump(self.cfg, self.version, tags=self.git.tags())
 
     def tracked_changes(self) -> list[str]:
-        lines = self.git.run("status", "--porcelain", "--untracked-files=no").stdout.splitlines()
-        return [line[3:] for line in lines if line.strip()]
+        return self.git.dirty_files(untracked=False)
 
     def dist_files(self) -> dist.DistFiles | None:
         try:
@@ -175,6 +169,7 @@ class TestsStep(_Step):
         return self.r.state().get("tests") == self.r.release_tree()
 
     def run(self, out: Out) -> None:
+        tested = self.r.release_tree()  # the tree the tests run on, taken before they run
         outcome = tools.coverage(self.r.cfg)
         summary = tools.pytest_summary(outcome.tests)
         if not outcome.tests.ok:
@@ -189,7 +184,7 @@ class TestsStep(_Step):
                 "add tests (nox -s coverage shows the uncovered lines) and re-run publish",
             )
         out(f"     {summary}; coverage {outcome.detail}")
-        self.r.record("tests", self.r.release_tree())
+        self.r.record("tests", tested)
 
 
 class BuildStep(_Step):
@@ -205,14 +200,15 @@ class BuildStep(_Step):
             return False
         if state.get("tree") != self.r.release_tree():
             return False
-        return {p.name: sha256(p) for p in files.all} == self.r.recorded_build()
+        return {p.name: index.sha256_of(p) for p in files.all} == self.r.recorded_build()
 
     def run(self, out: Out) -> None:
-        tree = self.r.release_tree()
+        snapshot = self.r.snapshot()  # one snapshot: the tree recorded is the tree built
+        tree = self.r.release_tree(snapshot)
         with tempfile.TemporaryDirectory(prefix="release-export-") as scratch:
-            source = self.r.git.export(self.r.snapshot(), Path(scratch) / "src")
+            source = self.r.git.export(snapshot, Path(scratch) / "src")
             files = artifacts.build_dist(self.r.cfg, self.r.dist_dir, source=source, out=_quiet)
-        hashes = {p.name: sha256(p) for p in files.all}
+        hashes = {p.name: index.sha256_of(p) for p in files.all}
         for name, digest in hashes.items():
             out(f"     {name}  sha256 {digest[:16]}…")
         self.r.record("build", {"tree": tree, "files": hashes})
@@ -230,13 +226,13 @@ class SmokeStep(_Step):
 
     def is_done(self) -> bool:
         wheel = self._wheel()
-        return wheel is not None and self.r.state().get("smoke") == sha256(wheel)
+        return wheel is not None and self.r.state().get("smoke") == index.sha256_of(wheel)
 
     def run(self, out: Out) -> None:
         artifacts.smoke_dist(self.r.cfg, self.r.dist_dir, out=lambda line: out(f"     {line}"))
         wheel = self._wheel()
         assert wheel is not None
-        self.r.record("smoke", sha256(wheel))
+        self.r.record("smoke", index.sha256_of(wheel))
 
 
 class CommitStep(_Step):
@@ -347,7 +343,7 @@ class VerifyStep(_Step):
 
     def is_done(self) -> bool:
         files = self.r.dist_files()
-        return files is not None and self.r.state().get(self.key) == sha256(files.wheel)
+        return files is not None and self.r.state().get(self.key) == index.sha256_of(files.wheel)
 
     def run(self, out: Out) -> None:
         cfg = self.r.cfg
@@ -372,11 +368,11 @@ class VerifyStep(_Step):
                 f"if {index.display_url(self.index_url)} did not serve the release (down, slow, "
                 "wrong URL), fix that and re-run publish: the upload is not repeated. If the "
                 f"installed package is broken, {self.r.version} cannot be replaced on this "
-                f"index: fix it and release {_next_patch(self.r.version)}",
+                f"index: fix it and release {next_patch(self.r.version)}",
             ) from None
         files = self.r.dist_files()
         if files is not None:
-            self.r.record(self.key, sha256(files.wheel))
+            self.r.record(self.key, index.sha256_of(files.wheel))
 
 
 class PushStep(_Step):
@@ -626,20 +622,18 @@ def _check_tag(release: Release, problem: Callable[[str, str], None]) -> None:
 
 
 def _on_any_index(release: Release) -> str | None:
-    prefix = f"{release.cfg.file_prefix}-{release.version}"
     for url in (release.cfg.index_url, release.cfg.test_index_url):
         try:
             files = index.list_files(url, release.cfg.project_name)
         except ReleaseError:
             continue
-        if any(f.filename.startswith((prefix + "-", prefix + ".")) for f in files):
+        if any(release.cfg.is_release_file(f.filename, release.version) for f in files):
             return index.display_url(url)
     return None
 
 
 def _check_indexes(release: Release, problem: Callable[[str, str], None]) -> None:
     cfg = release.cfg
-    prefix = f"{cfg.file_prefix}-{release.version}"
     ours = release.recorded_build()
     for label, url in (("test index", cfg.test_index_url), ("index", cfg.index_url)):
         try:
@@ -648,7 +642,7 @@ def _check_indexes(release: Release, problem: Callable[[str, str], None]) -> Non
             problem(f"the {label} cannot be read: {error.message}", error.hint)
             continue
         for found in files:
-            if not found.filename.startswith((prefix + "-", prefix + ".")):
+            if not cfg.is_release_file(found.filename, release.version):
                 continue
             if ours.get(found.filename) == found.sha256:
                 continue
@@ -656,15 +650,8 @@ def _check_indexes(release: Release, problem: Callable[[str, str], None]) -> Non
                 f"{found.filename} is already on the {label} ({index.display_url(url)}) "
                 "and is not our build",
                 f"PyPI never accepts a file name twice, even after deletion: release "
-                f"{_next_patch(release.version)} instead",
+                f"{next_patch(release.version)} instead",
             )
-
-
-def _next_patch(version: str) -> str:
-    from packaging.version import Version
-
-    v = Version(version)
-    return f"{v.major}.{v.minor}.{v.micro + 1}"
 
 
 def _check_credentials(release: Release, problem: Callable[[str, str], None]) -> None:
@@ -705,8 +692,6 @@ def _check_security(release: Release, problem: Callable[[str, str], None]) -> No
 
 
 def _normalized(version: str, out: Out) -> str:
-    from .version import parse_release_version
-
     parsed, note = parse_release_version(version)
     if note:
         out(note)

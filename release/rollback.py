@@ -5,20 +5,18 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-from packaging.version import Version
 
 from . import changelog, files, index
 from .config import Config
 from .errors import CheckFailed, GitError, UsageError
 from .git import Git
-from .version import parse_release_version
+from .version import next_patch, parse_release_version
 
 Out = Callable[[str], None]
 
 
 def hotfix_branch(version: str) -> str:
-    v = Version(version)
-    return f"hotfix/{v.major}.{v.minor}.{v.micro + 1}"
+    return f"hotfix/{next_patch(version)}"
 
 
 def run_hotfix(cfg: Config, version: str, out: Out = print) -> int:
@@ -98,14 +96,13 @@ def run_yank(
 
 
 def _wait_for_yank(cfg: Config, version: str, *, timeout: float, poll: float, out: Out) -> int:
-    prefix = f"{cfg.file_prefix}-{version}"
     deadline = time.monotonic() + timeout
     out(f"waiting up to {timeout:.0f} s for {cfg.index_url} to report the yank…")
     while True:
         found = [
             f
             for f in index.list_files(cfg.index_url, cfg.project_name)
-            if f.filename.startswith((prefix + "-", prefix + "."))
+            if cfg.is_release_file(f.filename, version)
         ]
         if not found:
             raise CheckFailed(

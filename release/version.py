@@ -72,6 +72,12 @@ def parse_current_version(text: str, where: str) -> Version:
         ) from None
 
 
+def next_patch(version: Version | str) -> str:
+    """X.Y.(Z+1): the release that follows X.Y.Z when X.Y.Z cannot be used (again)."""
+    v = version if isinstance(version, Version) else Version(version)
+    return f"{v.major}.{v.minor}.{v.micro + 1}"
+
+
 def next_version(current: Version, rule: str | None, pre: str | None) -> Version:
     """The version after ``current`` under ``rule`` (major/minor/patch) and/or ``pre`` (a/b/rc).
 
