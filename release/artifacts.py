@@ -4,12 +4,10 @@ over :mod:`release.dist` and :mod:`release.smoke`)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
 
 from . import dist, pyproject, smoke
 from .config import Config
-
-Out = Callable[[str], None]
+from .output import Out, result_lines
 
 
 def build_dist(
@@ -32,7 +30,6 @@ def smoke_dist(cfg: Config, outdir: Path, *, out: Out = print) -> list[smoke.Smo
     results = smoke.smoke_test(
         files.wheel, package=cfg.package, version=version, commands=cfg.smoke_commands
     )
-    for result in results:
-        out(f"  {'ok  ' if result.ok else 'FAIL'} {result.what}: {result.detail}")
+    out(result_lines(results))
     smoke.check_smoke(results)
     return results

@@ -11,7 +11,7 @@ import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Collection
+from typing import Collection
 
 from packaging.version import InvalidVersion, Version
 
@@ -19,8 +19,7 @@ from . import changelog, files, pyproject, version
 from .config import Config
 from .errors import ChangelogError, NothingToRelease, UsageError, VersionError
 from .pyproject import VersionCopy
-
-Out = Callable[[str], None]
+from .output import Out
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -18,9 +18,9 @@ from . import proc, tools
 from .config import Config, read_pyproject
 from .errors import ReleaseError
 from .git import Git
+from .output import Out, quiet
 
 PASS, FAIL, WARN, UNKNOWN, SKIPPED = "PASS", "FAIL", "WARN", "UNKNOWN", "SKIPPED"
-Out = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def package_item(ctx: Context) -> list[Row]:
 
     with tempfile.TemporaryDirectory(prefix="release-check-dist-") as scratch:
         try:
-            files = artifacts.build_dist(ctx.cfg, Path(scratch) / "dist", out=_quiet)
+            files = artifacts.build_dist(ctx.cfg, Path(scratch) / "dist", out=quiet)
         except ReleaseError as error:
             return [
                 Row("build", FAIL, error.message.splitlines()[0], error.hint),
@@ -154,7 +154,7 @@ def package_item(ctx: Context) -> list[Row]:
             ]
         build_row = Row("build", PASS, f"{files.sdist.name}, {files.wheel.name}, twine check ok")
         try:
-            results = artifacts.smoke_dist(ctx.cfg, files.sdist.parent, out=_quiet)
+            results = artifacts.smoke_dist(ctx.cfg, files.sdist.parent, out=quiet)
         except ReleaseError as error:
             return [build_row, Row("smoke", FAIL, " ".join(error.message.split()), error.hint)]
         return [build_row, Row("smoke", PASS, f"{len(results)} checks in a brand-new venv")]
@@ -337,10 +337,6 @@ ORDER = (
     "dependencies secure",
     "dependencies up to date",
 )
-
-
-def _quiet(_: str) -> None:
-    return None
 
 
 def _guarded(item: Item, ctx: Context) -> list[Row]:

@@ -71,7 +71,13 @@ _NOT_PACKAGES = {
     "build",
     "dist",
 }
-_GITHUB_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+GITHUB_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+"""``owner/name`` as GitHub spells a repository."""
+
+
+def file_prefix(name: str) -> str:
+    """The distribution name as it starts sdist and wheel file names: ``omi_openclaw``."""
+    return str(canonicalize_name(name)).replace("-", "_")
 
 
 @dataclass(frozen=True)
@@ -112,7 +118,7 @@ class Config:
     @property
     def file_prefix(self) -> str:
         """The distribution name as PEP 427/625 file names spell it (``omi_openclaw``)."""
-        return self.project_name.replace("-", "_")
+        return file_prefix(self.name)
 
     def is_release_file(self, filename: str, version: str) -> bool:
         """Whether ``filename`` is an sdist or wheel of this project at ``version``."""
@@ -275,7 +281,7 @@ def load(root: Path | None = None, env: Mapping[str, str] | None = None) -> Conf
             'set publish-from = "local" (upload from this machine) or "ci" (CI uploads on the tag)',
         )
     github_repo = values.get("github-repo")
-    if github_repo is not None and not _GITHUB_REPO.match(github_repo):
+    if github_repo is not None and not GITHUB_REPO.match(github_repo):
         raise ConfigError(
             f"github-repo must look like OWNER/NAME, not {github_repo!r}",
             'set github-repo = "owner/name" as in https://github.com/owner/name',

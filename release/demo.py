@@ -14,13 +14,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
 
 from . import proc, smoke
 from .errors import CheckFailed, UsageError
 from .localindex import LocalIndex
+from .output import Out, result_lines
 
-Out = Callable[[str], None]
 SAMPLE = Path(__file__).resolve().parent.parent / "tests" / "sample"
 DEMO_VERSION = "0.3.0"
 
@@ -127,8 +126,7 @@ def run(out: Out = print, keep: bool = False) -> int:
             commands=["omi --version"],
             timeout=60,
         )
-        for item in results:
-            out(f"  {'ok  ' if item.ok else 'FAIL'} {item.what}: {item.detail}")
+        out(result_lines(results))
         smoke.check_smoke(results)
 
         _banner(out, "done")

@@ -25,6 +25,7 @@ from packaging.utils import (
 from packaging.version import InvalidVersion, Version
 
 from . import proc
+from .config import file_prefix
 from .errors import CheckFailed, ToolFailed, UsageError
 
 REBUILD_HINT = "run nox -s build to rebuild dist/ from the current version"
@@ -44,11 +45,6 @@ class DistFiles:
     def all(self) -> tuple[Path, Path]:
         """sdist first, then the wheel: the order they are uploaded in."""
         return (self.sdist, self.wheel)
-
-
-def file_prefix(name: str) -> str:
-    """The distribution name as it starts sdist and wheel file names: ``omi_openclaw``."""
-    return str(canonicalize_name(name)).replace("-", "_")
 
 
 def expected_names(name: str, version: str) -> tuple[str, str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from typing import Callable
 
 
 from . import changelog, index, pyproject
@@ -12,8 +11,7 @@ from .config import Config, read_pyproject
 from .errors import ReleaseError
 from .git import Git
 from .version import next_patch
-
-Out = Callable[[str], None]
+from .output import Out
 
 
 def credentials_rows(cfg: Config) -> list[Row]:

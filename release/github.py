@@ -32,6 +32,7 @@ from typing import IO, Any, Iterator, Mapping, Sequence
 from packaging.version import InvalidVersion, Version
 
 from . import __version__, proc
+from .config import GITHUB_REPO
 from .errors import CredentialsError, GitHubError, StepFailed
 
 DEFAULT_API_URL = "https://api.github.com"
@@ -58,7 +59,6 @@ _MAX_REDIRECTS = 5
 _MAX_PAGES = 50
 _NEXT_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="next"')
 _URL_TEMPLATE = re.compile(r"\{[^}]*\}$")
-_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _MEDIA_TYPES = (
     (".tar.gz", "application/gzip"),
     (".whl", "application/zip"),
@@ -234,7 +234,7 @@ class GitHub:
         api_url: str | None = None,
         timeout: float = 15.0,
     ) -> None:
-        if not _REPO.match(repo):
+        if not GITHUB_REPO.match(repo):
             raise GitHubError(
                 f"{repo!r} is not a GitHub repository name",
                 'set github-repo = "owner/name" in [tool.release]',

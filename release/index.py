@@ -32,11 +32,10 @@ from packaging.utils import (
 )
 
 from . import proc
+from .config import PYPI_UPLOAD_URL, TESTPYPI_UPLOAD_URL
 from .version import next_patch
 from .errors import CredentialsError, PackageIndexError, ToolFailed, UploadConflict, UsageError
 
-PYPI_UPLOAD_URL = "https://upload.pypi.org/legacy/"
-TESTPYPI_UPLOAD_URL = "https://test.pypi.org/legacy/"
 _PYPI_HOSTS = {
     "pypi.org": "https://pypi.org",
     "upload.pypi.org": "https://pypi.org",

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from typing import Callable, Protocol, Sequence
 
 from .errors import Aborted
-
-Out = Callable[[str], None]
+from .output import Out
 
 
 class Step(Protocol):

@@ -22,8 +22,8 @@ from .config import Config
 from .errors import CheckFailed, ReleaseError, StepFailed, UsageError
 from .git import Git
 from .version import next_patch, parse_release_version
+from .output import STEP_INDENT, Out, quiet, result_lines
 
-Out = Callable[[str], None]
 CVE = re.compile(r"\bCVE-\d{4}-\d{4,}\b", re.IGNORECASE)
 EXPLOIT_WORDS = re.compile(r"\b(exploit|proof[- ]of[- ]concept|PoC|payload)\b", re.IGNORECASE)
 
@@ -207,7 +207,7 @@ class BuildStep(_Step):
         tree = self.r.release_tree(snapshot)
         with tempfile.TemporaryDirectory(prefix="release-export-") as scratch:
             source = self.r.git.export(snapshot, Path(scratch) / "src")
-            files = artifacts.build_dist(self.r.cfg, self.r.dist_dir, source=source, out=_quiet)
+            files = artifacts.build_dist(self.r.cfg, self.r.dist_dir, source=source, out=quiet)
         hashes = {p.name: index.sha256_of(p) for p in files.all}
         for name, digest in hashes.items():
             out(f"     {name}  sha256 {digest[:16]}…")
@@ -356,8 +356,7 @@ class VerifyStep(_Step):
             commands=cfg.smoke_commands,
             timeout=verify_timeout(),
         )
-        for result in results:
-            out(f"     {'ok  ' if result.ok else 'FAIL'} {result.what}: {result.detail}")
+        out(result_lines(results, STEP_INDENT))
         try:
             smoke.check_smoke(results)
         except CheckFailed as failure:
@@ -443,10 +442,6 @@ class GitHubStep(_Step):
             files=list(files.all),
         )
         out(f"     {report}")
-
-
-def _quiet(_: str) -> None:
-    return None
 
 
 def steps(release: Release) -> list[plan.Step]:

@@ -25,8 +25,6 @@ from .config import Config, parse_toml, plain
 from .errors import ConfigError
 from .files import read_text
 
-KINDS = ("pyproject", "module", "version-file")
-
 # A version line in a version file: __version__ = "…", version = "…" (optionally annotated).
 _VERSION_LINE = re.compile(
     r"^(?:__version__|version)[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*"

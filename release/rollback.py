@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from typing import Callable
 
 
 from . import changelog, files, index
@@ -11,8 +10,7 @@ from .config import Config
 from .errors import CheckFailed, GitError, UsageError
 from .git import Git
 from .version import next_patch, parse_release_version
-
-Out = Callable[[str], None]
+from .output import Out
 
 
 def hotfix_branch(version: str) -> str:

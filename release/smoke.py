@@ -499,10 +499,3 @@ def _install_dependencies(
     if not result.ok:
         return SmokeResult(what, False, f"pip failed (exit {result.returncode}): {result.tail()}")
     return SmokeResult(what, True, "dependencies resolved")
-
-
-def format_results(results: Sequence[SmokeResult]) -> str:
-    """One line per check, for logs."""
-    return "\n".join(
-        f"{'ok  ' if result.ok else 'FAIL'} {result.what}: {result.detail}" for result in results
-    )

@@ -11,13 +11,12 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 from . import proc
 from .config import Config, read_pyproject
 from .errors import CheckFailed, UsageError
-
-Out = Callable[[str], None]
+from .output import Out
 
 
 @dataclass(frozen=True)

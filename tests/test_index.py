@@ -22,8 +22,9 @@ from typing import Iterator
 
 import pytest
 
-from release import dist, index, smoke
+from release import config, dist, index, smoke
 from release.errors import CredentialsError, PackageIndexError, ToolFailed, UploadConflict
+from release.output import result_lines
 from release.index import IndexFile, UploadReport
 from tests.pypi_server import MakeServer, PypiServer
 
@@ -401,7 +402,7 @@ def test_install_from_index_installs_from_that_index(
         package="omi_openclaw",
         commands=COMMANDS,
     )
-    assert all(result.ok for result in results), smoke.format_results(results)
+    assert all(result.ok for result in results), result_lines(results)
     assert [result.what for result in results] == [
         f"install {PROJECT}==0.2.0 from {pypi_server.index_url}",
         f"install the dependencies of {PROJECT} 0.2.0",
@@ -476,7 +477,7 @@ def test_install_from_index_waits_for_the_index_to_catch_up(
         thread.join(timeout=60)
     assert errors == []
     assert time.monotonic() - started >= 3
-    assert all(result.ok for result in results), smoke.format_results(results)
+    assert all(result.ok for result in results), result_lines(results)
     assert pypi_server.requested().count("/simple/omi-openclaw/") >= 2
 
 
@@ -524,7 +525,7 @@ def test_dependencies_may_come_from_the_extra_index_but_the_project_may_not(
     assert "omi-helper" in without[1].detail
     served = len(production.requested())
     results = verify(production.index_url)
-    assert all(result.ok for result in results), smoke.format_results(results)
+    assert all(result.ok for result in results), result_lines(results)
     assert results[0].detail == f"downloaded {test_index.url}/packages/{WHEEL}"
     from_production = production.requested()[served:]
     assert any(path.startswith("/packages/omi_helper-1.0-") for path in from_production)
@@ -567,7 +568,7 @@ def test_credentials_from_environment_variables(tmp_path: Path) -> None:
     )
     assert index.twine_env(token)["TWINE_USERNAME"] == "__token__"
     pypi = base_env(tmp_path, TWINE_PASSWORD=MARKER)
-    assert index.credentials_available(index.PYPI_UPLOAD_URL, pypi) == (True, "TWINE_PASSWORD")
+    assert index.credentials_available(config.PYPI_UPLOAD_URL, pypi) == (True, "TWINE_PASSWORD")
 
 
 def test_twine_env_drops_repository_overrides() -> None:
@@ -582,7 +583,7 @@ def test_no_credentials_anywhere(tmp_path: Path) -> None:
     ok, advice = index.credentials_available(CUSTOM, base_env(tmp_path))
     assert not ok
     assert advice.startswith(f"no upload credentials for {CUSTOM}: set TWINE_USERNAME and")
-    ok, advice = index.credentials_available(index.PYPI_UPLOAD_URL, base_env(tmp_path))
+    ok, advice = index.credentials_available(config.PYPI_UPLOAD_URL, base_env(tmp_path))
     assert not ok and "API token in TWINE_PASSWORD" in advice and "trusted publishing" in advice
 
 
@@ -596,11 +597,11 @@ def test_credentials_from_pypirc(tmp_path: Path) -> None:
     )
     env = base_env(tmp_path)
     assert index.credentials_available(CUSTOM.rstrip("/"), env) == (True, f"{pypirc} [internal]")
-    assert index.credentials_available(index.PYPI_UPLOAD_URL, env) == (True, f"{pypirc} [pypi]")
+    assert index.credentials_available(config.PYPI_UPLOAD_URL, env) == (True, f"{pypirc} [pypi]")
     ok, advice = index.credentials_available("https://other.example/legacy/", env)
     assert not ok and MARKER not in advice
     pypirc.write_text(f"[pypi\npassword = {MARKER}\n")
-    ok, advice = index.credentials_available(index.PYPI_UPLOAD_URL, env)
+    ok, advice = index.credentials_available(config.PYPI_UPLOAD_URL, env)
     assert not ok and "cannot be parsed" in advice and MARKER not in advice
 
 
@@ -633,7 +634,7 @@ def test_credentials_from_keyring(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_trusted_publishing_only_for_pypi(tmp_path: Path) -> None:
     env = base_env(tmp_path, ACTIONS_ID_TOKEN_REQUEST_URL="https://token.actions.example/")
-    assert index.credentials_available(index.TESTPYPI_UPLOAD_URL, env) == (
+    assert index.credentials_available(config.TESTPYPI_UPLOAD_URL, env) == (
         True,
         "trusted publishing (GitHub Actions OIDC)",
     )

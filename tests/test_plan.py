@@ -10,6 +10,7 @@ import pytest
 
 from release import plan
 from release.errors import Aborted
+from release.output import Out
 
 
 @dataclass
@@ -34,7 +35,7 @@ class FakeStep:
     def skip_reason(self) -> str | None:
         return self.skip
 
-    def run(self, out: plan.Out) -> None:
+    def run(self, out: Out) -> None:
         self.journal.append(f"run {self.title}")
         if self.fails:
             raise RuntimeError(f"{self.title} broke")

@@ -12,6 +12,7 @@ import pytest
 
 from release import dist, smoke
 from release.errors import CheckFailed, UsageError
+from release.output import result_lines
 from release.smoke import SmokeResult
 
 SAMPLE = Path(__file__).parent / "sample"
@@ -136,7 +137,7 @@ def test_smoke_never_imports_from_pythonpath(
         (shadow / module).write_text(text)
     monkeypatch.setenv("PYTHONPATH", str(shadow.parent))
     results = smoke.smoke_test(wheel, package="omi_openclaw", version="0.2.0", commands=COMMANDS)
-    assert all(result.ok for result in results), smoke.format_results(results)
+    assert all(result.ok for result in results), result_lines(results)
 
 
 @pytest.mark.slow
