@@ -1,4 +1,4 @@
-"""Example-based tests of release/changelog.py: Keep a Changelog text in, values or text out."""
+"""Example-based tests of release/changelog/: Keep a Changelog text in, values or text out."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Property-based tests of release/changelog.py on random valid Keep a Changelog files.
+"""Property-based tests of release/changelog/ on random valid Keep a Changelog files.
 
 The generator writes changelogs with random sections, categories, subsections, wrapped bullets,
 free text (any Unicode), comments, code fences, separators, LF or CRLF, with or without compare

@@ -1,0 +1,149 @@
+"""Releasing a version in the text: promote Unreleased (or complete a hand-written section), then
+add its compare link and its table row; mark a release yanked.
+
+Pure: text in, edited text out.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from packaging.version import InvalidVersion, Version
+
+from ..errors import ChangelogError
+from .body import has_content
+from .edits import Edit, Release, apply
+from .links import link_edits, tag_name
+from .parse import Doc, Sec
+from .scan import ISO_DATE
+from .table import table_edits
+
+# -- arguments --------------------------------------------------------------------------------------
+
+
+def _version_argument(version: str) -> Version:
+    try:
+        return Version(version)
+    except InvalidVersion:
+        raise ChangelogError(
+            f"'{version}' is not a version",
+            "give a PEP 440 version such as 1.2.0 or 1.2.0rc1",
+        ) from None
+
+
+def _date_argument(date: str) -> None:
+    try:
+        valid = bool(ISO_DATE.fullmatch(date)) and bool(datetime.date.fromisoformat(date))
+    except ValueError:
+        valid = False
+    if not valid:
+        raise ChangelogError(
+            f"the release date '{date}' is not a real ISO date", "give the date as YYYY-MM-DD"
+        )
+
+
+def _promote(doc: Doc, wanted: Version, date: str, allow_empty: bool) -> tuple[Release, Edit]:
+    unreleased = doc.unreleased()
+    if unreleased is None:
+        raise ChangelogError(
+            f"the changelog has no [Unreleased] section and no section for {wanted}",
+            f"add '## [Unreleased]' with the changes above the newest release, "
+            f"or write '## [{wanted}]' with them yourself",
+        )
+    releases = doc.releases()
+    newest = releases[0] if releases else None
+    if newest is not None and newest.date is None:
+        raise ChangelogError(
+            f"CHANGELOG line {newest.head.line}: [{newest.title}] has no date, so {wanted} "
+            f"cannot be released above it",
+            f"release {newest.title} first, or give its heading a date",
+        )
+    if newest is not None and newest.version is not None and not wanted > newest.version:
+        raise ChangelogError(
+            f"{wanted} is not newer than [{newest.title}] (CHANGELOG line {newest.head.line})",
+            f"release a version above {newest.title}",
+        )
+    body = doc.body(unreleased)
+    if not allow_empty and not has_content(body):
+        raise ChangelogError(
+            f"the [Unreleased] section (CHANGELOG line {unreleased.head.line}) is empty: "
+            "nothing to release",
+            "add the changes under '### Added', '### Changed' or '### Fixed', "
+            "or pass --allow-empty to release without any",
+        )
+    head = unreleased.head
+    fresh = doc.text[head.start : head.end] + doc.nl + doc.nl
+    edit = (head.start, head.end, f"{fresh}## [{wanted}] - {date}")
+    return Release(str(wanted), wanted, date, body, newest, True), edit
+
+
+def _complete(doc: Doc, sec: Sec, date: str, allow_empty: bool) -> tuple[Release, list[Edit]]:
+    """A section the maintainer wrote (or a release partly applied): fill in what is missing."""
+    assert sec.version is not None
+    edits: list[Edit] = []
+    body = doc.body(sec)
+    if sec.date is None:
+        if not allow_empty and not has_content(body):
+            raise ChangelogError(
+                f"the section [{sec.title}] (CHANGELOG line {sec.head.line}) is empty",
+                "add the changes under '### Added', '### Changed' or '### Fixed', "
+                "or pass --allow-empty to release without any",
+            )
+        edits.append((sec.head.start, sec.head.end, f"## [{sec.title}] - {date}"))
+    releases = doc.releases()
+    newest = releases[0] is sec
+    release = Release(sec.title, sec.version, sec.date or date, body, doc.older_than(sec), newest)
+    return release, edits
+
+
+def release(
+    text: str,
+    version: str,
+    date: str,
+    *,
+    tag_format: str = "v{version}",
+    summary: str | None = None,
+    allow_empty: bool = False,
+) -> str:
+    """``text`` with ``version`` released on ``date``.
+
+    The Unreleased section becomes ``## [version] - date`` below a fresh empty ``## [Unreleased]``;
+    a section the maintainer already wrote for ``version`` is used instead (its date filled in when
+    missing). The compare links and the version table get the new version when the file has them.
+    Running it again changes nothing; a release partly applied is completed.
+    """
+    wanted = _version_argument(version)
+    _date_argument(date)
+    tag_name(tag_format, str(wanted))
+    doc = Doc(text)
+    doc.raise_first_problem()
+    existing = doc.find(wanted)
+    edits: list[Edit]
+    if existing is None:
+        promoted, heading = _promote(doc, wanted, date, allow_empty)
+        edits, entry = [heading], promoted
+    else:
+        entry, edits = _complete(doc, existing, date, allow_empty)
+    edits += link_edits(doc, entry, tag_format)
+    edits += table_edits(doc, entry, summary)
+    return apply(text, edits)
+
+
+def mark_yanked(text: str, version: str) -> str:
+    """``text`` with ``version``'s heading ending in ``[YANKED]``; unchanged when it already does."""
+    wanted = _version_argument(version)
+    doc = Doc(text)
+    doc.raise_first_problem()
+    sec = doc.find(wanted)
+    if sec is None:
+        raise ChangelogError(
+            f"the changelog has no section for {version}", "check the version to yank"
+        )
+    if sec.yanked:
+        return text
+    if sec.date is None:
+        raise ChangelogError(
+            f"[{sec.title}] (CHANGELOG line {sec.head.line}) has no date: it was never released",
+            "only a released version can be yanked; check the version",
+        )
+    return apply(text, [(sec.date_end, sec.date_end, " [YANKED]")])
