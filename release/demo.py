@@ -20,7 +20,8 @@ from .errors import CheckFailed, UsageError
 from .localindex import LocalIndex
 from .output import Out, result_lines
 
-SAMPLE = Path(__file__).resolve().parent.parent / "tests" / "sample"
+SAMPLE = Path(__file__).resolve().parent / "sample"
+"""The OMI-shaped sample project the demo releases; it ships inside the package (and its wheel)."""
 DEMO_VERSION = "0.3.0"
 
 
@@ -37,7 +38,7 @@ def prepare_project(workdir: Path, out: Out) -> Path:
     if not SAMPLE.is_dir():
         raise UsageError(
             f"the demo's sample project is not at {SAMPLE}",
-            "run the demo from a checkout of nox-release (its tests/sample directory)",
+            "reinstall nox-release: its package lost the bundled sample (release/sample)",
         )
     project = workdir / "omi-openclaw"
     shutil.copytree(SAMPLE, project, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))

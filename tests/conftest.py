@@ -10,11 +10,10 @@ from typing import Callable, Iterator
 
 import pytest
 
-collect_ignore = ["sample"]
+from release.demo import SAMPLE
 
 pytest_plugins = ["tests.pypi_server", "tests.fake_github"]
 
-SAMPLE = Path(__file__).parent / "sample"
 
 # The sessions of the outward contract (../shared/INTERFACE.md).
 INTERFACE_SESSIONS = (

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from release.demo import SAMPLE
 import tomlkit
 
 HERE = Path(__file__).parent
-SAMPLE = HERE / "sample"
 CORPUS = HERE / "bad_input"
 REPO_ROOT = HERE.parent
 

@@ -10,9 +10,10 @@ import pytest
 
 from release import changelog
 from release.errors import ChangelogError
+from release.demo import SAMPLE as SAMPLE_PROJECT
 
 HERE = Path(__file__).parent
-SAMPLE = (HERE / "sample" / "CHANGELOG.md").read_bytes().decode("utf-8")
+SAMPLE = (SAMPLE_PROJECT / "CHANGELOG.md").read_bytes().decode("utf-8")
 KITCHEN_SINK = (HERE / "changelogs" / "kitchen-sink.md").read_bytes().decode("utf-8")
 KITCHEN_SINK_RELEASED = (HERE / "changelogs" / "kitchen-sink.released.md").read_bytes().decode()
 BASE = "https://github.com/omi-dev/omi-openclaw"

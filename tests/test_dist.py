@@ -1,4 +1,4 @@
-"""release.dist on real builds of the sample project (tests/sample, copied to a temp dir)."""
+"""release.dist on real builds of the sample project (release/sample, copied to a temp dir)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 
 from release import dist
 from release.errors import CheckFailed, ToolFailed, UsageError
+from release.demo import SAMPLE
 
-SAMPLE = Path(__file__).parent / "sample"
 NAME = "omi-openclaw"
 SDIST = "omi_openclaw-0.2.0.tar.gz"
 WHEEL = "omi_openclaw-0.2.0-py3-none-any.whl"

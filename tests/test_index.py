@@ -27,8 +27,8 @@ from release.errors import CredentialsError, PackageIndexError, ToolFailed, Uplo
 from release.output import result_lines
 from release.index import IndexFile, UploadReport
 from tests.pypi_server import MakeServer, PypiServer
+from release.demo import SAMPLE
 
-SAMPLE = Path(__file__).parent / "sample"
 PROJECT = "omi-openclaw"
 SDIST = "omi_openclaw-0.2.0.tar.gz"
 WHEEL = "omi_openclaw-0.2.0-py3-none-any.whl"

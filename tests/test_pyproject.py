@@ -11,8 +11,7 @@ from release import config
 from release.errors import ConfigError
 from release.files import read_text
 from release.pyproject import VersionCopy, current_version, drift, edits_for, version_copies
-
-SAMPLE = Path(__file__).parent / "sample"
+from release.demo import SAMPLE
 
 PYPROJECT = """\
 [build-system]

@@ -14,8 +14,8 @@ from release import dist, smoke
 from release.errors import CheckFailed, UsageError
 from release.output import result_lines
 from release.smoke import SmokeResult
+from release.demo import SAMPLE
 
-SAMPLE = Path(__file__).parent / "sample"
 COMMANDS = ["omi --version", "omi init --data-dir {tmp}/data", "omi status --data-dir {tmp}/data"]
 
 
