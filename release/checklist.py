@@ -35,6 +35,7 @@ class Row:
 class Context:
     cfg: Config
     version: str | None = None  # the version being released, when run as publish's preflight
+    wait_ci: float = 0.0  # seconds the CI row waits for running checks (check --wait-ci)
 
 
 Item = Callable[[Context], list[Row]]
@@ -195,18 +196,18 @@ def changelog_item(ctx: Context) -> list[Row]:
 def ci_item(ctx: Context) -> list[Row]:
     if not ctx.cfg.github_repo:
         return [Row("CI of HEAD", SKIPPED, "github-repo is not set in [tool.release]")]
-    from . import github
+    from .checklist_github import ci_row
 
-    status, reason = github.ci_row(ctx.cfg.github_repo, Git(ctx.cfg.root).head())
+    status, reason = ci_row(ctx.cfg.github_repo, Git(ctx.cfg.root).head(), wait=ctx.wait_ci)
     return [Row("CI of HEAD", status, reason, "wait for CI or fix it" if status == FAIL else "")]
 
 
 def critical_item(ctx: Context) -> list[Row]:
     if not ctx.cfg.github_repo:
         return [Row("critical issues", SKIPPED, "github-repo is not set in [tool.release]")]
-    from . import github
+    from .checklist_github import critical_row
 
-    status, reason = github.critical_row(ctx.cfg.github_repo, ctx.cfg.critical_labels)
+    status, reason = critical_row(ctx.cfg.github_repo, ctx.cfg.critical_labels)
     fix = "fix or re-label them before releasing" if status == FAIL else ""
     return [Row("critical issues", status, reason, fix)]
 

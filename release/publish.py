@@ -424,22 +424,26 @@ class GitHubStep(_Step):
         return None
 
     def is_done(self) -> bool:
-        return False  # publishing is idempotent: it updates the body and adds missing assets only
+        from . import github
+
+        files = self.r.dist_files()
+        if files is None:
+            return False
+        try:
+            state = github.version_state(self.r.cfg, self.r.version, list(files.all))
+        except ReleaseError:
+            return False  # GitHub cannot be read now: the step runs and says why
+        return state.complete
 
     def run(self, out: Out) -> None:
         from . import github
 
         cfg = self.r.cfg
-        assert cfg.github_repo is not None
         # The assets are the release's files: a missing or stale dist/ is an error, not "none".
         files = dist.check_dist(self.r.dist_dir, cfg.name, self.r.version)
         text = cfg.changelog.read_text(encoding="utf-8")
-        report = github.GitHub.from_env(cfg.github_repo).publish_release(
-            tag=self.r.tag,
-            title=cfg.title(self.r.version),
-            body=changelog.notes(text, self.r.version),
-            prerelease=github.is_prerelease(self.r.version),
-            files=list(files.all),
+        report = github.publish_version(
+            cfg, self.r.version, list(files.all), changelog.notes(text, self.r.version)
         )
         out(f"     {report}")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import urllib.request
 from datetime import datetime, timezone
@@ -11,7 +12,7 @@ import pytest
 
 from release import github
 from release.errors import CredentialsError, GitHubError, ReleaseError, StepFailed
-from release.github import GitHub, ReleaseReport, ci_row, critical_row, is_prerelease
+from release.github import GitHub, ReleaseReport, is_prerelease
 from tests.fake_github import FAKE_TOKEN, FakeGitHub
 
 pytestmark = pytest.mark.slow  # every test here starts the fake's loopback servers
@@ -43,6 +44,10 @@ def publish(
     return gh.publish_release(
         tag=TAG, title="omi-openclaw v0.2.0", body=body, prerelease=pre, files=files
     )
+
+
+def changed(report: ReleaseReport) -> bool:
+    return bool(report.created or report.published or report.updated or report.uploaded)
 
 
 def assert_token_hidden(exc: BaseException) -> None:
@@ -92,7 +97,7 @@ def test_a_second_run_changes_nothing(fake_github: FakeGitHub, dist: list[Path])
 
     report = publish(gh, dist)
 
-    assert not report.changed
+    assert not changed(report)
     assert report.unchanged == (WHEEL, SDIST)
     assert [c.method for c in fake_github.requests[before:]] == ["GET", "GET"]
     assert str(report) == (
@@ -193,7 +198,7 @@ def test_without_digests_an_identical_asset_is_downloaded_without_the_token(
 
     report = publish(client(fake_github), dist)
 
-    assert report.unchanged == (WHEEL, SDIST) and not report.changed
+    assert report.unchanged == (WHEEL, SDIST) and not changed(report)
     downloads = fake_github.calls(host="downloads")
     assert len(downloads) == 2
     assert all("authorization" not in call.headers for call in downloads)
@@ -258,16 +263,37 @@ def test_a_missing_dist_file_is_a_step_failure(fake_github: FakeGitHub, tmp_path
     assert fake_github.requests == []
 
 
-def test_release_exists_and_is_complete(fake_github: FakeGitHub, dist: list[Path]) -> None:
+def test_release_state_says_missing_draft_or_published_and_which_files(
+    fake_github: FakeGitHub, dist: list[Path]
+) -> None:
     gh = client(fake_github)
-    assert not gh.release_exists(TAG)
-    fake_github.add_release(TAG, draft=True)
-    assert not gh.release_exists(TAG)  # a draft is not a release yet
+    wheel = dist[0]
+    state = gh.release_state(TAG, dist)
+    assert (state.status, state.missing, state.complete) == ("missing", (WHEEL, SDIST), False)
+    assert state.describe() == f"no GitHub release for {TAG}"
+
+    fake_github.add_release(TAG, draft=True, assets={WHEEL: wheel.read_bytes()})
+    state = gh.release_state(TAG, dist)  # a draft is found although get-by-tag hides it
+    assert (state.status, state.present, state.missing) == ("draft", (WHEEL,), (SDIST,))
+    assert not state.complete
+
     fake_github.releases.clear()
-    fake_github.add_release(TAG, assets={WHEEL: dist[0].read_bytes()})
-    assert gh.release_exists(TAG)
-    assert gh.release_is_complete(TAG, dist[:1])
-    assert not gh.release_is_complete(TAG, dist)
+    fake_github.add_release(TAG, assets={WHEEL: wheel.read_bytes(), SDIST: b"other bytes"})
+    state = gh.release_state(TAG, dist)
+    assert (state.status, state.present, state.differing) == ("published", (WHEEL,), (SDIST,))
+    assert not state.complete and not state.stuck
+    assert state.describe() == (
+        f"GitHub release {TAG}: published, 1 asset(s) in place, other bytes in {SDIST}"
+    )
+
+    fake_github.releases.clear()
+    fake_github.add_release(TAG, assets={p.name: p.read_bytes() for p in dist})
+    assert gh.release_state(TAG, dist).complete
+    # the release record (file name -> sha256) works without the files on disk
+    record = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in dist}
+    assert gh.release_state(TAG, record).complete
+    assert not gh.release_state(TAG, {**record, "extra.whl": "0" * 64}).complete
+    assert [c.method for c in fake_github.requests if c.method != "GET"] == []
 
 
 # -- errors: each status gets its message and fix ------------------------------------------------
@@ -400,167 +426,6 @@ def test_the_fake_catches_a_request_that_breaks_the_docs(fake_github: FakeGitHub
     fake_github.violations.clear()  # this test made them on purpose
     assert any("Accept" in item for item in found)
     assert any("X-GitHub-Api-Version" in item for item in found)
-
-
-# -- CI status -------------------------------------------------------------------------------------
-
-
-def _ci(fake: FakeGitHub, setup: str) -> None:
-    for item in setup.split():
-        kind, name, state = item.split(":")
-        if kind == "run":
-            status = (
-                "completed"
-                if state in github.PASSED_CONCLUSIONS | github.FAILED_CONCLUSIONS
-                else state
-            )
-            fake.add_check_run(SHA, name, status, state if status == "completed" else None)
-        else:
-            fake.add_status(SHA, name, state)
-
-
-@pytest.mark.parametrize(
-    ("setup", "state", "detail"),
-    [
-        ("run:tests:success run:lint:success", "success", "all 2 CI checks passed"),
-        ("run:tests:success status:ci/jenkins:success", "success", "all 2 CI checks passed"),
-        ("run:tests:success run:docs:skipped run:opt:neutral", "success", "all 3"),
-        (
-            "run:tests:failure run:lint:success",
-            "failure",
-            "1 failed on 3f2a9c0d1e4b: tests (failure)",
-        ),
-        ("run:tests:cancelled", "failure", "tests (cancelled)"),
-        ("run:tests:timed_out", "failure", "tests (timed_out)"),
-        ("status:ci/jenkins:error run:tests:success", "failure", "ci/jenkins (error)"),
-        (
-            "run:tests:in_progress run:lint:success",
-            "pending",
-            "1 still running on 3f2a9c0d1e4b: tests",
-        ),
-        ("run:tests:queued run:lint:failure", "failure", "lint (failure)"),
-        ("status:ci/jenkins:pending", "pending", "ci/jenkins"),
-        ("", "unknown", "no CI results for 3f2a9c0d1e4b"),
-    ],
-)
-def test_ci_status_combines_check_runs_and_statuses(
-    fake_github: FakeGitHub, setup: str, state: str, detail: str
-) -> None:
-    _ci(fake_github, setup)
-    got_state, got_detail = client(fake_github).ci_status(SHA)
-    assert got_state == state
-    assert detail in got_detail
-    assert "\n" not in got_detail
-
-
-def test_ci_status_ignores_the_asking_workflow_run(fake_github: FakeGitHub) -> None:
-    fake_github.add_check_run(SHA, "tests (3.12)", "completed", "success", run_id=11)
-    fake_github.add_check_run(SHA, "release-check", "in_progress", None, run_id=77)
-    gh = client(fake_github)
-    assert gh.ci_status(SHA)[0] == "pending"
-    assert gh.ci_status(SHA, ignore_run_id="77") == (
-        "success",
-        "all 1 CI checks passed on 3f2a9c0d1e4b",
-    )
-
-
-def test_ci_status_reads_every_page_of_check_runs(fake_github: FakeGitHub) -> None:
-    for number in range(130):
-        fake_github.add_check_run(SHA, f"job {number}")
-    fake_github.add_check_run(SHA, "the last one", "completed", "failure")
-    state, detail = client(fake_github).ci_status(SHA)
-    assert state == "failure" and "the last one" in detail
-    assert len(fake_github.calls("GET")) == 3  # two pages of check runs, one combined status
-
-
-def test_ci_row_maps_the_state_to_a_checklist_row(fake_github: FakeGitHub) -> None:
-    fake_github.add_check_run(SHA, "tests")
-    assert ci_row(fake_github.repo, SHA, fake_github.env()) == (
-        "PASS",
-        "all 1 CI checks passed on 3f2a9c0d1e4b",
-    )
-    fake_github.add_check_run(SHA, "lint", "completed", "failure")
-    verdict, reason = ci_row(fake_github.repo, SHA, fake_github.env())
-    assert verdict == "FAIL" and "lint (failure)" in reason
-
-
-def test_ci_row_fails_while_ci_runs_but_not_for_its_own_run(fake_github: FakeGitHub) -> None:
-    fake_github.add_check_run(SHA, "tests")
-    fake_github.add_check_run(SHA, "release-check", "in_progress", None, run_id=5)
-    verdict, reason = ci_row(fake_github.repo, SHA, fake_github.env())
-    assert verdict == "FAIL" and "wait for CI" in reason
-    assert ci_row(fake_github.repo, SHA, fake_github.env(GITHUB_RUN_ID="5"))[0] == "PASS"
-
-
-def test_ci_row_is_unknown_without_a_token(fake_github: FakeGitHub) -> None:
-    verdict, reason = ci_row(fake_github.repo, SHA, {"RELEASE_GITHUB_API_URL": fake_github.api_url})
-    assert verdict == "UNKNOWN" and "GITHUB_TOKEN is not set" in reason
-    assert fake_github.requests == []
-
-
-def test_ci_row_is_unknown_offline_and_keeps_the_token_out() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {"GITHUB_TOKEN": FAKE_TOKEN, "RELEASE_GITHUB_API_URL": f"http://127.0.0.1:{port}"}
-    verdict, reason = ci_row("omi-labs/omi-openclaw", SHA, env)
-    assert verdict == "UNKNOWN" and "offline" in reason
-    assert FAKE_TOKEN not in reason and "\n" not in reason
-
-
-def test_ci_row_without_a_repository_is_unknown() -> None:
-    assert ci_row(None, SHA, {"GITHUB_TOKEN": FAKE_TOKEN})[0] == "UNKNOWN"
-
-
-def test_ci_row_reports_a_bad_token_as_unknown_with_the_fix(fake_github: FakeGitHub) -> None:
-    verdict, reason = ci_row(fake_github.repo, SHA, fake_github.env(GITHUB_TOKEN="ghp_badTOKEN7"))
-    assert verdict == "UNKNOWN" and "401" in reason and "GITHUB_TOKEN" in reason
-    assert "ghp_badTOKEN7" not in reason
-
-
-# -- critical issues -------------------------------------------------------------------------------
-
-
-def test_critical_issues_are_open_issues_with_any_label_without_pull_requests(
-    fake_github: FakeGitHub,
-) -> None:
-    fake_github.add_issue(1, "crash on start", ["critical", "bug"])
-    fake_github.add_issue(2, "fix the crash", ["critical"], pull_request=True)
-    fake_github.add_issue(3, "typo in docs", ["docs"])
-    fake_github.add_issue(4, "token leak", ["security", "critical"])
-    fake_github.add_issue(5, "old dependency", ["security"])
-
-    found = client(fake_github).critical_issues(["critical", "security"])
-
-    assert found == [(1, "crash on start"), (4, "token leak"), (5, "old dependency")]
-    queries = [call.query.get("labels") for call in fake_github.calls("GET")]
-    assert queries == [["critical"], ["security"]]  # the API ANDs labels: one query per label
-
-
-def test_critical_issues_follow_pagination(fake_github: FakeGitHub) -> None:
-    for number in range(1, 231):
-        fake_github.add_issue(number, f"issue {number}", ["critical"])
-    found = client(fake_github).critical_issues(["critical"])
-    assert [number for number, _ in found] == list(range(1, 231))
-    assert len(fake_github.calls("GET")) == 3
-
-
-def test_critical_row(fake_github: FakeGitHub) -> None:
-    env = fake_github.env()
-    assert critical_row(fake_github.repo, ["critical"], env) == (
-        "PASS",
-        "no open issues labelled critical",
-    )
-    fake_github.add_issue(12, "data loss on upgrade", ["critical"])
-    fake_github.add_issue(13, "a pull request", ["critical"], pull_request=True)
-    assert critical_row(fake_github.repo, ["critical"], env) == (
-        "FAIL",
-        "1 open critical issue(s): #12 data loss on upgrade",
-    )
-    assert critical_row(fake_github.repo, [], env)[0] == "PASS"
-    no_token = {"RELEASE_GITHUB_API_URL": fake_github.api_url}
-    verdict, reason = critical_row(fake_github.repo, ["critical"], no_token)
-    assert verdict == "UNKNOWN" and "issues: read" in reason
 
 
 # -- small pieces ----------------------------------------------------------------------------------
