@@ -182,11 +182,14 @@ def changelog_item(ctx: Context) -> list[Row]:
     if not path.is_file():
         return [Row("changelog", FAIL, f"{ctx.cfg.relative(path)} not found", "create it")]
     text = path.read_text(encoding="utf-8")
-    problems = changelog.lint(text)
+    errors, warnings = changelog.review(text)
     if ctx.version and changelog.find(text, ctx.version) is not None:
-        problems = [p for p in problems if "[Unreleased] section is empty" not in p]
-    if problems:
-        return [Row("changelog", FAIL, "; ".join(problems), "edit CHANGELOG.md as the reason says")]
+        warnings = [p for p in warnings if "[Unreleased] section is empty" not in p]
+    name = ctx.cfg.relative(path)
+    if errors:
+        return [Row("changelog", FAIL, "; ".join(errors), f"edit {name} as the reason says")]
+    if warnings:
+        return [Row("changelog", WARN, "; ".join(warnings), f"worth fixing in {name}")]
     return [Row("changelog", PASS, "parses; dates, order and links consistent")]
 
 

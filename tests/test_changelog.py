@@ -121,7 +121,8 @@ def test_parse_of_an_empty_file_is_empty() -> None:
 @pytest.mark.parametrize(
     ("heading_lines", "line", "in_message", "in_hint"),
     [
-        (["## 1.0.0 - 2024-01-01"], 3, "not a release heading", "## [1.0.0] - 2024-01-01"),
+        (["## 0.28.1 (6th December, 2024)"], 3, "not a release heading", "## [0.28.1] - YYYY"),
+        (["## 1.0.0 (2024-01-01)"], 3, "not a release heading", "## [1.0.0] - 2024-01-01"),
         (["## Notes"], 3, "not a release heading", "free text"),
         (["## [1.0.0] 2024-01-01"], 3, "not a release heading", "' - '"),
         (["## [one] - 2024-01-01"], 3, "'[one]'", "PEP 440"),
@@ -706,8 +707,8 @@ def test_lint_of_unreleased_missing_or_empty_and_links_missing() -> None:
 
 
 def test_lint_reports_parse_problems_as_lines() -> None:
-    problems = changelog.lint("## [Unreleased]\n- A.\n\n## 1.0.0\n- B.\n")
-    assert problems == ["line 4: '## 1.0.0' is not a release heading"]
+    problems = changelog.lint("## [Unreleased]\n- A.\n\n## 1.0.0 (Jan 1)\n- B.\n")
+    assert problems == ["line 4: '## 1.0.0 (Jan 1)' is not a release heading"]
 
 
 # -- mark_yanked -----------------------------------------------------------------------------------

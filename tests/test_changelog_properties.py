@@ -166,7 +166,7 @@ def render(g: Generated, rule_before_table: bool) -> str:
                 older = g.tag(g.releases[index + 1].version)
                 lines.append(f"[{release.version}]: {g.base}/compare/{older}...{tag}")
             else:
-                lines.append(f"[{release.version}]: {g.base}/releases/tag/{tag}")
+                lines.append(f"[{release.version}]: {first_release_link(g.base, tag)}")
     if g.table is not None:
         columns, pipes = g.table
         lines += ["", "---", ""] if rule_before_table else [""]
@@ -316,6 +316,13 @@ def line_starts(text: str, nl: str) -> list[int]:
     return starts
 
 
+def first_release_link(base: str, tag: str) -> str:
+    """A first release's link as each forge spells it (GitLab: its tag page)."""
+    if base.endswith("/-"):
+        return f"{base}/tags/{tag}"
+    return f"{base}/releases/tag/{tag}"
+
+
 def take_out_release(g: Generated, released: str, version: str, day: str) -> str:
     """``released`` with the lines release() inserts taken out and the ones it edits restored."""
     lines = released.split(g.nl)
@@ -327,7 +334,7 @@ def take_out_release(g: Generated, released: str, version: str, day: str) -> str
         if g.releases:
             link = f"[{version}]: {g.base}/compare/{g.tag(g.releases[0].version)}...{tag}"
         else:
-            link = f"[{version}]: {g.base}/releases/tag/{tag}"
+            link = f"[{version}]: {first_release_link(g.base, tag)}"
         assert lines.count(link) == 1
         lines.remove(link)
         new_unreleased = f"[{g.label}]: {g.base}/compare/{tag}...HEAD"

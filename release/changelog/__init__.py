@@ -15,7 +15,7 @@ problems; ``body`` reads a section's entries; ``links`` and ``table`` handle the
 the version table; ``promote`` edits; ``lint`` lists problems; ``notes`` answers queries.
 """
 
-from .lint import lint
+from .lint import Review, lint, review
 from .notes import find, is_breaking, is_released, notes, parse, unreleased_changes
 from .parse import Section
 from .promote import mark_yanked, release
@@ -30,5 +30,7 @@ __all__ = [
     "is_released",
     "notes",
     "lint",
+    "review",
+    "Review",
     "mark_yanked",
 ]

@@ -6,29 +6,23 @@ Pure: text and values in, edits or problems out.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from packaging.version import Version
 
 from ..errors import ChangelogError
 from .edits import Edit, Release, insert_after, insert_before
 from .parse import UNRELEASED, Doc, Problem, Sec
-from .scan import LABEL, Line, without_v
+from . import urls
+from .scan import LABEL, Line, known, without_v
 
-COMPARE = re.compile(r"(?P<base>\S+?)/compare/(?P<left>\S+?)\.\.\.(?P<right>\S+)")
-TAG_LINK = re.compile(r"(?P<base>\S+?)/releases/tag/(?P<tag>\S+)")
 TAG_VERSION = re.compile(r"\d[\w.!+]*$")
 
 
 def link_base(doc: Doc) -> str | None:
-    """The repository URL the compare links are built on, from an existing link."""
-    unreleased = doc.unreleased_link()
-    ordered = ([unreleased] if unreleased is not None else []) + doc.links
-    for link in ordered:
-        url = doc.url(link)
-        match = COMPARE.fullmatch(url) or TAG_LINK.fullmatch(url)
-        if match is not None:
-            return match.group("base")
-    return None
+    """The repository URL the links are built on, from an existing link (bottom or heading)."""
+    model = _model(doc, compare=True)
+    return None if model is None else model.root
 
 
 def tag_name(tag_format: str, title: str) -> str:
@@ -44,33 +38,95 @@ def tag_name(tag_format: str, title: str) -> str:
     return tag
 
 
+class _Link(NamedTuple):
+    url: str
+    line: int
+    label: str  # as written: "1.2.0", "v1.2.0", "Unreleased"
+
+
+def section_url(doc: Doc, sec: Sec) -> _Link | None:
+    """The URL a section links to (in its heading, else at the bottom) and where that is."""
+    if sec.url is not None:
+        return _Link(doc.text[sec.url[0] : sec.url[1]], sec.head.line, sec.title)
+    link = doc.unreleased_link() if sec.unreleased else doc.link_for(known(sec.version))
+    return None if link is None else _Link(doc.url(link), link.line, link.text)
+
+
+def _model(doc: Doc, *, compare: bool) -> urls.RefUrl | None:
+    """A link of the file to shape new ones on: one that compares (``compare``) or names one ref,
+    a version's own link first; else any link the file has."""
+    found: list[urls.RefUrl] = []
+    for sec in doc.releases():
+        at = section_url(doc, sec)
+        ref = None if at is None else urls.read(at[0])
+        if ref is not None:
+            found.append(ref)
+    unreleased = doc.unreleased()
+    at = None if unreleased is None else section_url(doc, unreleased)
+    ref = None if at is None else urls.read(at[0])
+    if ref is not None:
+        found.append(ref)
+    found += [ref for ref in (urls.read(doc.url(link)) for link in doc.links) if ref is not None]
+    wanted = [ref for ref in found if (ref.old is not None) == compare]
+    chosen = wanted or found
+    return chosen[0] if chosen else None
+
+
+def new_url(doc: Doc, release: Release, tag_format: str) -> str | None:
+    """The link of ``release``: from the older release's tag to its own, or its own for a first."""
+    tag = tag_name(tag_format, release.title)
+    if release.older is not None:
+        model = _model(doc, compare=True)
+        older = tag_name(tag_format, release.older.title)
+        return None if model is None else urls.compare_url(model, older, tag)
+    model = _model(doc, compare=False)
+    return None if model is None else urls.single_url(model, tag)
+
+
+def unreleased_url(doc: Doc, current: str, release: Release, tag_format: str) -> str | None:
+    """The Unreleased link ``current`` once ``release`` is the newest: from its tag to HEAD."""
+    ref = urls.read(current)
+    if ref is None:
+        return None
+    tag = tag_name(tag_format, release.title)
+    if ref.old is not None:
+        return ref.with_refs(ref.new_ref, tag)
+    model = _model(doc, compare=True) or ref
+    return urls.compare_url(model, tag, urls.HEAD)
+
+
 def link_edits(doc: Doc, release: Release, tag_format: str) -> list[Edit]:
-    base = link_base(doc)
-    if base is None:
+    """The bottom links' edits: the Unreleased link moves on, the release gets its link."""
+    if not doc.links or all(urls.read(doc.url(link)) is None for link in doc.links):
         return []
     edits: list[Edit] = []
-    tag = tag_name(tag_format, release.title)
     unreleased_link = doc.unreleased_link()
+    unreleased = doc.unreleased()
     if release.newest and unreleased_link is not None:
-        compare = COMPARE.fullmatch(doc.url(unreleased_link))
-        if compare is not None and compare.group("left") != tag:
-            start = unreleased_link.match.start("url")
-            edits.append((start + compare.start("left"), start + compare.end("left"), tag))
-    elif release.newest and doc.unreleased() is not None and doc.links:
-        unreleased = doc.unreleased()
-        assert unreleased is not None
+        current = doc.url(unreleased_link)
+        moved = unreleased_url(doc, current, release, tag_format)
+        if moved is not None and moved != current:
+            edits.append(
+                (unreleased_link.match.start("url"), unreleased_link.match.end("url"), moved)
+            )
+    elif release.newest and unreleased is not None and unreleased.url is None:
         label = LABEL.match(unreleased.head.text)
         written = label.group("label") if label is not None else UNRELEASED
-        line = f"[{written}]: {base}/compare/{tag}...HEAD"
+        model = _model(doc, compare=True)
+        assert model is not None
+        tag = tag_name(tag_format, release.title)
+        line = f"[{written}]: {urls.compare_url(model, tag, urls.HEAD)}"
         first = next((link for link in doc.links if link.start >= doc.trailer), doc.links[0])
         edits.append(insert_before(first, line, doc.nl))
-    if doc.link_for(release.version) is None:
-        if release.older is not None:
-            url = f"{base}/compare/{tag_name(tag_format, release.older.title)}...{tag}"
-        else:
-            url = f"{base}/releases/tag/{tag}"
-        edits.append(_place_link(doc, release.version, f"[{release.title}]: {url}"))
+    if doc.link_for(release.version) is None and not _linked_in_headings(doc):
+        url = new_url(doc, release, tag_format)
+        if url is not None:
+            edits.append(_place_link(doc, release.version, f"[{release.title}]: {url}"))
     return edits
+
+
+def _linked_in_headings(doc: Doc) -> bool:
+    return any(sec.url is not None for sec in doc.sections)
 
 
 def _place_link(doc: Doc, wanted: Version, line: str) -> Edit:
@@ -104,79 +160,89 @@ def _names_version(tag: str, doc: Doc, title: str) -> bool:
 
 
 def link_problems(doc: Doc) -> list[Problem]:
+    """What is wrong with the links; a section without a link is only a warning."""
+    if not doc.links and not _linked_in_headings(doc):
+        return []
     problems: list[Problem] = []
     releases = doc.releases()
     by_version: dict[Version, Line] = {}
     for version, link in doc.version_links():
         if version in by_version:
+            first = by_version[version].line
             problems.append(
                 Problem(
-                    link.line,
-                    f"link [{link.text}] is defined twice (first at line "
-                    f"{by_version[version].line})",
-                    "",
+                    link.line, f"link [{link.text}] is defined twice (first at line {first})", ""
                 )
             )
             continue
         by_version[version] = link
-    known = {sec.version for sec in releases}
+    known_versions = {sec.version for sec in releases}
     for version, link in by_version.items():
-        if version not in known:
+        if version not in known_versions:
             problems.append(Problem(link.line, f"link [{link.text}] has no section", ""))
     for index, sec in enumerate(releases):
-        assert sec.version is not None
-        own = by_version.get(sec.version)
+        own = section_url(doc, sec)
         older = releases[index + 1] if index + 1 < len(releases) else None
         if own is None:
             if sec.date is not None or index > 0:  # only the newest may wait for its date
-                problems.append(Problem(sec.head.line, f"[{sec.title}] has no link", ""))
+                problems.append(_no_link(sec))
             continue
         problems += _compare_problems(doc, own, sec, older)
     problems += _unreleased_link_problems(doc, releases)
     return problems
 
 
-def _compare_problems(doc: Doc, link: Line, sec: Sec, older: Sec | None) -> list[Problem]:
-    url = doc.url(link)
-    compare = COMPARE.fullmatch(url)
-    tag_link = TAG_LINK.fullmatch(url)
-    right = compare.group("right") if compare else tag_link.group("tag") if tag_link else None
-    if right is None:
+def _no_link(sec: Sec) -> Problem:
+    return Problem(
+        sec.head.line,
+        f"[{sec.title}] has no link",
+        "add its compare link, like the other releases' (a warning: nothing refuses it)",
+        warning=True,
+    )
+
+
+def _compare_problems(doc: Doc, own: _Link, sec: Sec, older: Sec | None) -> list[Problem]:
+    url, line = own.url, own.line
+    ref = urls.read(url)
+    if ref is None:
         return []
-    if not _names_version(right, doc, sec.title):
-        return [Problem(link.line, f"link [{link.text}] points at {right}, not {sec.title}", "")]
-    if compare is not None and older is not None:
-        left = compare.group("left")
-        if not _names_version(left, doc, older.title):
-            return [
-                Problem(
-                    link.line,
-                    f"link [{link.text}] compares from {left}, not from the previous release "
-                    f"{older.title}",
-                    "",
-                )
-            ]
+    label = f"link [{own.label}]"
+    if not _names_version(ref.new_ref, doc, sec.title):
+        return [Problem(line, f"{label} points at {ref.new_ref}, not {sec.title}", "")]
+    old = ref.old_ref
+    if old is not None and older is not None and not _names_version(old, doc, older.title):
+        return [
+            Problem(
+                line,
+                f"{label} compares from {old}, not from the previous release " f"{older.title}",
+                "",
+            )
+        ]
     return []
 
 
 def _unreleased_link_problems(doc: Doc, releases: list[Sec]) -> list[Problem]:
     unreleased = doc.unreleased()
-    link = doc.unreleased_link()
-    if link is None:
-        if unreleased is not None and releases:
-            return [Problem(unreleased.head.line, "there is no [Unreleased] link", "")]
+    if unreleased is None:
         return []
-    compare = COMPARE.fullmatch(doc.url(link))
+    own = section_url(doc, unreleased)
+    if own is None:
+        if releases:
+            return [
+                Problem(unreleased.head.line, "there is no [Unreleased] link", "", warning=True)
+            ]
+        return []
+    ref = urls.read(own[0])
     dated = [sec for sec in releases if sec.date is not None]
-    if compare is None or not dated:
+    if ref is None or ref.old_ref is None or not dated:
         return []
     newest = dated[0]
-    if not _names_version(compare.group("left"), doc, newest.title):
+    if not _names_version(ref.old_ref, doc, newest.title):
         return [
             Problem(
-                link.line,
-                f"the [Unreleased] link compares from {compare.group('left')}, not from the "
-                f"newest release {newest.title}",
+                own[1],
+                f"the [Unreleased] link compares from {ref.old_ref}, not from the newest "
+                f"release {newest.title}",
                 "",
             )
         ]

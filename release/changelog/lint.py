@@ -5,20 +5,42 @@ Pure.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from .body import has_content
 from .links import link_problems
 from .parse import Doc, Problem
 
 
+class Review(NamedTuple):
+    """The problems of a CHANGELOG as "line N: what is wrong" sentences."""
+
+    errors: list[str]  # the file is wrong: release-check fails
+    warnings: list[str]  # worth fixing, never a reason to refuse (an older release without link)
+
+
+def review(text: str) -> Review:
+    """Every problem found, errors apart from warnings."""
+    problems = _problems(text)
+    return Review(
+        [f"line {item.line}: {item.message}" for item in problems if not item.warning],
+        [f"line {item.line}: {item.message}" for item in problems if item.warning],
+    )
+
+
 def lint(text: str) -> list[str]:
-    """Every problem found, as "line N: what is wrong" sentences; [] when the file is fine."""
+    """Every problem found (errors and warnings), as "line N: what is wrong" sentences; [] when
+    the file is fine."""
+    return [f"line {problem.line}: {problem.message}" for problem in _problems(text)]
+
+
+def _problems(text: str) -> list[Problem]:
     doc = Doc(text)
     problems = list(doc.problems)
     problems += _unreleased_problems(doc)
-    if doc.links:
-        problems += link_problems(doc)
+    problems += link_problems(doc)
     problems.sort(key=lambda problem: problem.line)
-    return [f"line {problem.line}: {problem.message}" for problem in problems]
+    return problems
 
 
 def _unreleased_problems(doc: Doc) -> list[Problem]:
@@ -27,5 +49,7 @@ def _unreleased_problems(doc: Doc) -> list[Problem]:
         first = doc.sections[0].head.line if doc.sections else 1
         return [Problem(first, "there is no [Unreleased] section", "")]
     if not has_content(doc.body(unreleased)):
-        return [Problem(unreleased.head.line, "the [Unreleased] section is empty", "")]
+        # Right after a release it is: a warning (bump refuses to release an empty one).
+        empty = "the [Unreleased] section is empty"
+        return [Problem(unreleased.head.line, empty, "", warning=True)]
     return []

@@ -37,14 +37,23 @@ from .scan import (
 
 UNRELEASED = "Unreleased"
 
+# "[1.2.0]", "[1.2.0](<compare link>)", or the bare "1.2.0" / "Unreleased"; then " - <date>".
 RELEASE_HEADING = re.compile(
-    r"\[(?P<label>[^\]]*)\]"
-    r"(?:[ \t]+[-\u2013\u2014][ \t]+(?P<date>[^\[]+?))?"
+    r"(?:\[(?P<label>[^\]]*)\](?:\((?P<url>[^)\s]*)\))?|(?P<plain>[^\s\[\]()]+))"
+    r"(?:[ \t]+(?P<sep>[-\u2013\u2014])[ \t]+(?P<date>[^\[]+?))?"
     r"(?P<yanked>[ \t]+\[yanked\])?"
     r"[ \t]*(?:#+[ \t]*)?",
     re.IGNORECASE,
 )
-VERSION_LIKE = re.compile(r"[vV]?\d+(?:\.\d+)+\S*")
+VERSION_LIKE = re.compile(r"[vV]?\d+(?:\.\d+)+[^\s(\[]*")
+_PLAIN_LABEL = re.compile(r"(?P<label>[^\s\[\]()]+)")
+_SECTION_LIKE = re.compile(r"\[|(?i:unreleased)(?![\w-])|[vV]?\d")
+
+
+def section_like(title: str) -> bool:
+    """The heading names a section (Unreleased or a version), bracketed or not."""
+    return _SECTION_LIKE.match(title) is not None
+
 
 _HEADING_HINT = "write '## [Unreleased]' or '## [X.Y.Z] - YYYY-MM-DD' (Keep a Changelog)"
 
@@ -72,12 +81,15 @@ class Sec(NamedTuple):
     date_end: int  # offset just after the date in the heading, -1 without a date
     yanked: bool
     unreleased: bool
+    url: tuple[int, int] | None = None  # the offsets of a link in the heading: [1.2.0](url)
+    bracketed: bool = True  # "[1.2.0]", not "1.2.0"
 
 
 class Problem(NamedTuple):
     line: int
     message: str
     hint: str
+    warning: bool = False  # worth saying, never a reason to refuse
 
 
 class Doc:
@@ -118,7 +130,7 @@ class Doc:
     def _trailer_start(self, headings: list[Line]) -> int:
         """Where the links and the version table begin, after the last section heading."""
         last = max(
-            (item.start for item in headings if item.kind == "h2" and item.text.startswith("[")),
+            (item.start for item in headings if item.kind == "h2" and section_like(item.text)),
             default=-1,
         )
         first_link = next((link.start for link in self.links if link.start > last), len(self.text))
@@ -127,7 +139,7 @@ class Doc:
                 break
             if (
                 item.start > last
-                and not item.text.startswith("[")
+                and not section_like(item.text)
                 and "version" in item.text.lower()
                 and table_follows(self.text, item.next)
             ):
@@ -155,12 +167,18 @@ class Doc:
     def _interpret_slowly(self, head: Line, end: int) -> Sec:
         title = head.text
         match = RELEASE_HEADING.fullmatch(title)
-        if match is None:
+        plain = None if match is None else match.group("plain")
+        if match is None or (plain is not None and not section_like(plain)):
             return self._malformed(head, end)
-        label = match.group("label").strip()
+        label = (plain or match.group("label")).strip()
         date = match.group("date")
         yanked = match.group("yanked") is not None
         date_end = self._date_end(head, date)
+        url: tuple[int, int] | None = None
+        if match.group("url") is not None:
+            at = self.text.index(title, head.start, head.end)
+            url = (at + match.start("url"), at + match.end("url"))
+        bracketed = plain is None
         if is_unreleased(label):
             if date is not None or yanked:
                 self._problem(
@@ -168,7 +186,7 @@ class Doc:
                     f"'## {title}': the Unreleased section has no date and cannot be yanked",
                     "write the heading as '## [Unreleased]', or put the version in the brackets",
                 )
-            return Sec(head, end, UNRELEASED, None, None, -1, False, True)
+            return Sec(head, end, UNRELEASED, None, None, -1, False, True, url, bracketed)
         version = self.version(label)
         if version is None:
             self._problem(
@@ -180,7 +198,7 @@ class Doc:
             date, date_end = None, -1
         if yanked and date is None:
             self._problem(head, f"'## {title}': a yanked release needs its date", _HEADING_HINT)
-        return Sec(head, end, label, version, date, date_end, yanked, False)
+        return Sec(head, end, label, version, date, date_end, yanked, False, url, bracketed)
 
     def _date_end(self, head: Line, date: str | None) -> int:
         if date is None:
@@ -203,7 +221,7 @@ class Doc:
         else:
             hint += "; free text goes inside a section or above the first '## ' heading"
         self._problem(head, f"'## {title}' is not a release heading", hint)
-        label = LABEL.match(title)
+        label = LABEL.match(title) or _PLAIN_LABEL.match(title)
         unreleased = label is not None and is_unreleased(label.group("label"))
         version = None if label is None else self.version(label.group("label").strip())
         if unreleased:

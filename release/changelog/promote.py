@@ -7,14 +7,15 @@ Pure: text in, edited text out.
 from __future__ import annotations
 
 import datetime
+from typing import NamedTuple
 
 from packaging.version import InvalidVersion, Version
 
 from ..errors import ChangelogError
 from .body import has_content
 from .edits import Edit, Release, apply
-from .links import link_edits, tag_name
-from .parse import Doc, Sec
+from .links import link_edits, new_url, tag_name, unreleased_url
+from .parse import RELEASE_HEADING, Doc, Sec
 from .scan import ISO_DATE
 from .table import table_edits
 
@@ -42,7 +43,9 @@ def _date_argument(date: str) -> None:
         )
 
 
-def _promote(doc: Doc, wanted: Version, date: str, allow_empty: bool) -> tuple[Release, Edit]:
+def _promote(
+    doc: Doc, wanted: Version, date: str, allow_empty: bool, tag_format: str
+) -> tuple[Release, Edit]:
     unreleased = doc.unreleased()
     if unreleased is None:
         raise ChangelogError(
@@ -71,10 +74,41 @@ def _promote(doc: Doc, wanted: Version, date: str, allow_empty: bool) -> tuple[R
             "add the changes under '### Added', '### Changed' or '### Fixed', "
             "or pass --allow-empty to release without any",
         )
+    older = newest
+    style = _style(doc, newest or unreleased)
+    title = style.v + str(wanted)
+    release = Release(title, wanted, date, body, older, True)
     head = unreleased.head
-    fresh = doc.text[head.start : head.end] + doc.nl + doc.nl
-    edit = (head.start, head.end, f"{fresh}## [{wanted}] - {date}")
-    return Release(str(wanted), wanted, date, body, newest, True), edit
+    fresh = doc.text[head.start : head.end]
+    link = None
+    if unreleased.url is not None:
+        current = doc.text[unreleased.url[0] : unreleased.url[1]]
+        moved = unreleased_url(doc, current, release, tag_format) or current
+        start, end = unreleased.url[0] - head.start, unreleased.url[1] - head.start
+        fresh = fresh[:start] + moved + fresh[end:]
+    if style.linked:
+        link = new_url(doc, release, tag_format)
+    label = f"[{title}]" if style.bracketed else title
+    linked = f"({link})" if link is not None else ""
+    heading = f"{fresh}{doc.nl}{doc.nl}## {label}{linked} {style.sep} {date}"
+    return release, (head.start, head.end, heading)
+
+
+class _Style(NamedTuple):
+    """How the file writes a release heading: ``## [v1.2.0](<link>) - 2025-01-31`` or not."""
+
+    bracketed: bool
+    v: str  # "v" or "V" when the versions are written with it
+    sep: str  # the dash between version and date
+    linked: bool  # the heading holds the link
+
+
+def _style(doc: Doc, model: Sec) -> _Style:
+    """The style of ``model``, the newest release's heading (else the Unreleased one)."""
+    match = RELEASE_HEADING.fullmatch(model.head.text)
+    sep = match.group("sep") if match is not None and match.group("sep") else "-"
+    v = model.title[0] if not model.unreleased and model.title[:1] in ("v", "V") else ""
+    return _Style(model.bracketed, v, sep, model.url is not None)
 
 
 def _complete(doc: Doc, sec: Sec, date: str, allow_empty: bool) -> tuple[Release, list[Edit]]:
@@ -89,7 +123,8 @@ def _complete(doc: Doc, sec: Sec, date: str, allow_empty: bool) -> tuple[Release
                 "add the changes under '### Added', '### Changed' or '### Fixed', "
                 "or pass --allow-empty to release without any",
             )
-        edits.append((sec.head.start, sec.head.end, f"## [{sec.title}] - {date}"))
+        heading = doc.text[sec.head.start : sec.head.end].rstrip(" \t#")
+        edits.append((sec.head.start, sec.head.end, f"{heading} {_style(doc, sec).sep} {date}"))
     releases = doc.releases()
     newest = releases[0] is sec
     release = Release(sec.title, sec.version, sec.date or date, body, doc.older_than(sec), newest)
@@ -120,7 +155,7 @@ def release(
     existing = doc.find(wanted)
     edits: list[Edit]
     if existing is None:
-        promoted, heading = _promote(doc, wanted, date, allow_empty)
+        promoted, heading = _promote(doc, wanted, date, allow_empty, tag_format)
         edits, entry = [heading], promoted
     else:
         entry, edits = _complete(doc, existing, date, allow_empty)

@@ -1,0 +1,221 @@
+"""The CHANGELOG dialects nox-release reads and edits in their own style (release/changelog/).
+
+Each test releases a file written in one dialect and checks the exact lines that change: every
+other byte stays, and the new lines are written the way the file writes its own.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import pytest
+
+from release import changelog
+from release.errors import ChangelogError
+
+DAY = "2025-02-02"
+
+
+def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
+    """The lines ``after`` removed from and added to ``before`` (line breaks kept)."""
+    removed: list[str] = []
+    added: list[str] = []
+    for line in difflib.ndiff(before.splitlines(True), after.splitlines(True)):
+        if line.startswith("- "):
+            removed.append(line[2:])
+        elif line.startswith("+ "):
+            added.append(line[2:])
+    return removed, added
+
+
+HEADING_LINKS = """\
+# Changelog
+
+## [Unreleased](https://github.com/o/r/compare/1.2.0...HEAD)
+
+### Added
+- A new thing.
+
+## [1.2.0](https://github.com/o/r/compare/1.1.0...1.2.0) - 2025-01-31
+
+### Fixed
+- A bug.
+
+## [1.1.0](https://github.com/o/r/releases/tag/1.1.0) - 2024-12-01
+
+- The first release.
+"""
+
+
+def test_compare_links_inside_headings_are_moved_on_and_the_new_heading_gets_one() -> None:
+    released = changelog.release(HEADING_LINKS, "1.3.0", DAY, tag_format="{version}")
+
+    removed, added = changed_lines(HEADING_LINKS, released)
+    assert removed == ["## [Unreleased](https://github.com/o/r/compare/1.2.0...HEAD)\n"]
+    assert added == [
+        "## [Unreleased](https://github.com/o/r/compare/1.3.0...HEAD)\n",
+        "\n",
+        "## [1.3.0](https://github.com/o/r/compare/1.2.0...1.3.0) - 2025-02-02\n",
+    ]
+    assert changelog.notes(released, "1.3.0") == "### Added\n- A new thing."
+    assert changelog.review(released).errors == []
+    assert changelog.release(released, "1.3.0", DAY, tag_format="{version}") == released
+
+
+def test_a_heading_link_naming_the_wrong_tag_is_an_error() -> None:
+    wrong = HEADING_LINKS.replace("compare/1.1.0...1.2.0", "compare/1.0.0...1.2.0")
+    assert changelog.review(wrong).errors == [
+        "line 8: link [1.2.0] compares from 1.0.0, not from the previous release 1.1.0"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("unreleased", "release_heading", "expected"),
+    [
+        ("## Unreleased", "## 1.2.0 - 2025-01-31", "## 1.3.0 - 2025-02-02"),
+        ("## [UNRELEASED]", "## [1.2.0] - 2025-01-31", "## [1.3.0] - 2025-02-02"),
+        ("## [unreleased]", "## [v1.2.0] - 2025-01-31", "## [v1.3.0] - 2025-02-02"),
+        ("## [Unreleased]", "## [1.2.0] \u2013 2025-01-31", "## [1.3.0] \u2013 2025-02-02"),
+        ("## Unreleased", "## v1.2.0 - 2025-01-31", "## v1.3.0 - 2025-02-02"),
+    ],
+)
+def test_headings_are_written_in_the_style_of_the_file(
+    unreleased: str, release_heading: str, expected: str
+) -> None:
+    text = f"# Changelog\n\n{unreleased}\n\n- New.\n\n{release_heading}\n\n- Old.\n"
+
+    released = changelog.release(text, "1.3.0", DAY)
+
+    removed, added = changed_lines(text, released)
+    assert (removed, added) == ([], ["\n", f"{expected}\n"])
+    assert [s.title for s in changelog.parse(released)][0] == "Unreleased"
+    assert changelog.find(released, "1.3.0") is not None
+    assert changelog.release(released, "1.3.0", DAY) == released
+
+
+FORGES = {
+    "gitlab": (
+        "https://gitlab.com/g/p/-/compare/v1.2.0...HEAD",
+        "https://gitlab.com/g/p/-/compare/v1.1.0...v1.2.0",
+        "https://gitlab.com/g/p/-/compare/v1.3.0...HEAD",
+        "https://gitlab.com/g/p/-/compare/v1.2.0...v1.3.0",
+    ),
+    "bitbucket": (
+        "https://bitbucket.org/o/r/branches/compare/HEAD%0Dv1.2.0",
+        "https://bitbucket.org/o/r/branches/compare/v1.2.0%0Dv1.1.0#diff",
+        "https://bitbucket.org/o/r/branches/compare/HEAD%0Dv1.3.0",
+        "https://bitbucket.org/o/r/branches/compare/v1.3.0%0Dv1.2.0#diff",
+    ),
+    "codeberg": (
+        "https://codeberg.org/o/r/compare/v1.2.0...HEAD",
+        "https://codeberg.org/o/r/compare/v1.1.0...v1.2.0",
+        "https://codeberg.org/o/r/compare/v1.3.0...HEAD",
+        "https://codeberg.org/o/r/compare/v1.2.0...v1.3.0",
+    ),
+    "gitea": (
+        "https://gitea.example.org/o/r/compare/v1.2.0..HEAD",
+        "https://gitea.example.org/o/r/compare/v1.1.0..v1.2.0",
+        "https://gitea.example.org/o/r/compare/v1.3.0..HEAD",
+        "https://gitea.example.org/o/r/compare/v1.2.0..v1.3.0",
+    ),
+}
+
+
+@pytest.mark.parametrize("forge", sorted(FORGES))
+def test_bottom_links_keep_each_forges_shape(forge: str) -> None:
+    unreleased, v120, moved, v130 = FORGES[forge]
+    text = (
+        "# Changelog\n\n## [Unreleased]\n\n- New.\n\n## [1.2.0] - 2025-01-31\n\n- Old.\n\n"
+        "## [1.1.0] - 2024-12-01\n\n- Older.\n\n"
+        f"[Unreleased]: {unreleased}\n[1.2.0]: {v120}\n"
+    )
+
+    released = changelog.release(text, "1.3.0", DAY)
+
+    removed, added = changed_lines(text, released)
+    assert removed == [f"[Unreleased]: {unreleased}\n"]
+    assert added == [
+        "\n",
+        "## [1.3.0] - 2025-02-02\n",
+        f"[Unreleased]: {moved}\n",
+        f"[1.3.0]: {v130}\n",
+    ]
+    # [1.1.0] has no link: a warning, and it did not stop the release.
+    assert changelog.review(released) == changelog.Review(
+        errors=[],
+        warnings=["line 3: the [Unreleased] section is empty", "line 13: [1.1.0] has no link"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("unreleased_link", "moved", "first"),
+    [
+        (
+            "https://github.com/o/r/commits/main",
+            "https://github.com/o/r/compare/v0.1.0...HEAD",
+            "https://github.com/o/r/commits/v0.1.0",
+        ),
+        (
+            "https://gitlab.com/g/p/-/commits/main",
+            "https://gitlab.com/g/p/-/compare/v0.1.0...HEAD",
+            "https://gitlab.com/g/p/-/commits/v0.1.0",
+        ),
+        (
+            "https://github.com/o/r/compare/v0.0.0...HEAD",
+            "https://github.com/o/r/compare/v0.1.0...HEAD",
+            "https://github.com/o/r/releases/tag/v0.1.0",
+        ),
+    ],
+)
+def test_a_first_release_gets_a_link_in_the_files_style(
+    unreleased_link: str, moved: str, first: str
+) -> None:
+    text = f"# Changelog\n\n## [Unreleased]\n\n- First.\n\n[Unreleased]: {unreleased_link}\n"
+
+    released = changelog.release(text, "0.1.0", DAY)
+
+    assert released.endswith(f"[Unreleased]: {moved}\n[0.1.0]: {first}\n")
+    assert changelog.review(released).errors == []
+
+
+def test_a_first_release_in_a_file_that_links_in_headings() -> None:
+    text = "# Changelog\n\n## [Unreleased](https://github.com/o/r/commits/main)\n\n- First.\n"
+
+    released = changelog.release(text, "0.1.0", DAY)
+
+    assert released == (
+        "# Changelog\n\n## [Unreleased](https://github.com/o/r/compare/v0.1.0...HEAD)\n\n"
+        "## [0.1.0](https://github.com/o/r/commits/v0.1.0) - 2025-02-02\n\n- First.\n"
+    )
+
+
+def test_crlf_files_keep_crlf_in_every_new_line() -> None:
+    text = HEADING_LINKS.replace("\n", "\r\n")
+
+    released = changelog.release(text, "1.3.0", DAY, tag_format="{version}")
+
+    assert released.count("\n") == released.count("\r\n")
+    assert released.replace("\r\n", "\n") == changelog.release(
+        HEADING_LINKS, "1.3.0", DAY, tag_format="{version}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("heading", "hint"),
+    [
+        ("## 0.28.1 (6th December, 2024)", "## [0.28.1] - YYYY-MM-DD"),
+        ("## Version 2.0 - 2024-01-01", "## [Unreleased]"),
+        ("## [1.1.0](https://github.com/o/r/compare/1.0.0...1.1.0) (2024-01-01)", "' - '"),
+    ],
+)
+def test_headings_that_are_not_keep_a_changelog_are_refused_naming_the_first(
+    heading: str, hint: str
+) -> None:
+    text = f"# Changelog\n\n## Unreleased\n\n- New.\n\n{heading}\n\n- Old.\n\n## 0.1 (later)\n"
+
+    with pytest.raises(ChangelogError) as caught:
+        changelog.release(text, "3.0.0", DAY)
+
+    assert caught.value.exit_code == 2
+    assert caught.value.message.startswith(f"CHANGELOG line 7: '{heading}'")
+    assert hint in caught.value.hint
