@@ -165,12 +165,15 @@ def package_item(ctx: Context) -> list[Row]:
 
 
 def versions_item(ctx: Context) -> list[Row]:
-    from . import pyproject
+    from . import versions
 
-    copies = pyproject.version_copies(ctx.cfg)
-    values = sorted({copy.value for copy in copies})
-    if len(values) == 1:
-        return [Row("version copies", PASS, f"{len(copies)} copies, all {values[0]}")]
+    if ctx.cfg.version_source.is_vcs:
+        from .vcs_row import vcs_version_row
+
+        return [vcs_version_row(ctx.cfg, ctx.version)]
+    copies = versions.version_copies(ctx.cfg)
+    if not versions.drift(copies):
+        return [Row("version copies", PASS, f"{len(copies)} copies, all {copies[0].value}")]
     listing = ", ".join(f"{ctx.cfg.relative(c.path)}:{c.line}={c.value}" for c in copies)
     return [Row("version copies", FAIL, f"drift: {listing}", "nox -s bump -- <version> fixes all")]
 

@@ -7,17 +7,21 @@ Everything is optional; the defaults come from the project's layout (src or flat
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Collection, Mapping
 
 import tomlkit
 import tomlkit.exceptions
 from packaging.utils import canonicalize_name
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .versions import VersionSource
 
 PYPI_UPLOAD_URL = "https://upload.pypi.org/legacy/"
 PYPI_INDEX_URL = "https://pypi.org/simple/"
@@ -44,6 +48,7 @@ KEYS: dict[str, tuple[str, tuple[type, ...]]] = {
     "tag-format": _STR,
     "changelog": _STR,
     "version-files": _LIST,
+    "exclude": _LIST,
     "coverage-threshold": _NUMBER,
     "major-on-zero": _BOOL,
     "typecheck-paths": _LIST,
@@ -109,6 +114,15 @@ class Config:
     index_url: str = PYPI_INDEX_URL
     scripts: Mapping[str, str] = field(default_factory=dict)
     pyproject: Path = Path("pyproject.toml")
+    exclude: tuple[str, ...] = ()
+    tag_format_origin: str = "default"
+
+    @functools.cached_property
+    def version_source(self) -> VersionSource:
+        """How the project declares its version; ``.is_vcs`` when the git tag is the version."""
+        from .versions import detect_source
+
+        return detect_source(self)
 
     @property
     def project_name(self) -> str:
@@ -224,24 +238,60 @@ def discover_package(root: Path, name: str) -> tuple[str, Path]:
     )
 
 
-def load(root: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
-    """Read the configuration of the project at ``root`` (default: the current directory)."""
+def _dig_table(table: Any, *keys: str) -> Any:
+    for key in keys:
+        table = table.get(key) if isinstance(table, dict) else None
+    return table
+
+
+def project_name(doc: Mapping[str, Any]) -> str:
+    """The distribution name: ``[project] name``, or ``[tool.poetry] name`` for Poetry projects."""
+    project = plain(doc.get("project", {}))
+    tool = plain(doc.get("tool", {}))
+    poetry = tool.get("poetry", {}) if isinstance(tool, dict) else {}
+    for table in (project, poetry):
+        if isinstance(table, dict) and isinstance(table.get("name"), str) and table["name"]:
+            return str(table["name"])
+    raise ConfigError(
+        "pyproject.toml has no [project] name (nor a [tool.poetry] name)",
+        'add a [project] table with name = "<distribution name>" (PEP 621)',
+    )
+
+
+def infer_tag_format(root: Path, tags: Collection[str] | None = None) -> tuple[str, str]:
+    """The tag format the repository's tags use and where that came from (the default when
+    there are no version tags); ConfigError when the tags mix formats."""
+    from .versions import tags as tag_rules
+
+    if tags is None:
+        from .git import Git
+
+        tags = Git(root).tags()
+    found = tag_rules.infer(tags)
+    return found.format, found.origin
+
+
+def load(
+    root: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    *,
+    tags: Collection[str] | None = None,
+) -> Config:
+    """Read the configuration of the project at ``root`` (default: the current directory).
+
+    Without ``tag-format`` the format is inferred from ``tags`` (default: the repository's)."""
     root = (root or Path.cwd()).resolve()
     environ = os.environ if env is None else env
     pyproject = root / "pyproject.toml"
     doc = read_pyproject(pyproject)
     project = plain(doc.get("project", {}))
-    if not isinstance(project, dict) or not project.get("name"):
-        raise ConfigError(
-            "pyproject.toml has no [project] name",
-            'add a [project] table with name = "<distribution name>" (PEP 621)',
-        )
+    project = project if isinstance(project, dict) else {}
+    name = project_name(doc)
     tool = plain(doc.get("tool", {}))
     table = tool.get("release", {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):
         raise ConfigError("[tool.release] must be a table", "write it as a [tool.release] section")
     values = _check_types(table)
-    name = str(project["name"])
 
     if "package" in values:
         package = values["package"]
@@ -262,13 +312,16 @@ def load(root: Path | None = None, env: Mapping[str, str] | None = None) -> Conf
         if "source" in values:
             source = root / values["source"]
 
-    scripts = project.get("scripts", {}) or {}
+    scripts = project.get("scripts", {}) or _dig_table(tool, "poetry", "scripts") or {}
     if not isinstance(scripts, dict):
         raise ConfigError(
             "[project.scripts] must be a table", "write it as name = 'module:function'"
         )
 
-    tag_format = values.get("tag-format", "v{version}")
+    if "tag-format" in values:
+        tag_format, tag_origin = values["tag-format"], "set in [tool.release]"
+    else:
+        tag_format, tag_origin = infer_tag_format(root, tags)
     if "{version}" not in tag_format:
         raise ConfigError(
             f"tag-format {tag_format!r} has no {{version}} placeholder",
@@ -328,4 +381,6 @@ def load(root: Path | None = None, env: Mapping[str, str] | None = None) -> Conf
         index_url=urls["index-url"],
         scripts=dict(scripts),
         pyproject=pyproject,
+        exclude=tuple(values.get("exclude", [])),
+        tag_format_origin=tag_origin,
     )

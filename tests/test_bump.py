@@ -324,6 +324,8 @@ def test_run_versions_lists_the_copies_and_fails_on_drift(sample: Path) -> None:
     printed: list[str] = []
     assert run_versions(load(sample), out=printed.append) == 0
     assert printed == [
+        "version source: [project] version in pyproject.toml",
+        "tag format: v{version} (default: no version tags yet)",
         "pyproject.toml:7  0.2.0  (pyproject)",
         "src/omi_openclaw/__init__.py:3  0.2.0  (module)",
         "src/omi_openclaw/cli.py:10  0.2.0  (module)",

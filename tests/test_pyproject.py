@@ -229,16 +229,30 @@ def test_hatch_custom_pattern(tmp_path: Path) -> None:
     assert edits_for(cfg, "0.3.0") == {meta: "name: demo\nrelease: 0.3.0\n"}
 
 
-def test_hatch_vcs_source_is_refused(tmp_path: Path) -> None:
+def test_hatch_vcs_source_is_the_tag_and_never_refused(tmp_path: Path) -> None:
     make_project(
         tmp_path,
         version_line='dynamic = ["version"]',
         extra='[tool.hatch.version]\nsource = "vcs"\n',
+        modules={"__init__.py": ""},
+    )
+    cfg = config.load(tmp_path, env={}, tags={"v0.3.0", "v0.2.0"})
+    assert cfg.version_source.is_vcs and cfg.version_source.tool == "hatch-vcs"
+    assert version_copies(cfg) == []
+    assert edits_for(cfg, "0.4.0") == {}
+
+
+def test_an_unreadable_hatch_source_never_tells_to_change_the_scheme(tmp_path: Path) -> None:
+    make_project(
+        tmp_path,
+        version_line='dynamic = ["version"]',
+        extra='[tool.hatch.version]\nsource = "code"\npath = "x.py"\n',
     )
     with pytest.raises(ConfigError) as caught:
         version_copies(load(tmp_path))
-    assert "'vcs'" in caught.value.message
-    assert "static" in caught.value.hint
+    assert "'code'" in caught.value.message
+    assert "static" not in caught.value.hint and "use a" not in caught.value.hint
+    assert "version-files" in caught.value.hint
 
 
 def test_version_files_add_to_the_scan(tmp_path: Path) -> None:

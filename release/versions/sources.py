@@ -1,0 +1,316 @@
+"""Where a project keeps its version, detected from its own pyproject.toml (never imposed).
+
+One function per kind of source; :func:`resolve` tries them in the order the build backends do and
+returns the :class:`VersionSource` with the :class:`~release.versions.text.Site` of the
+authoritative copy (None for a VCS version: there the tag is the version).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+
+from ..config import Config, parse_toml, plain
+from ..errors import ConfigError
+from ..files import read_text
+from .text import Site, VersionCopy, assignment_sites, dig, line_of, toml_string_site
+
+# hatch's default: __version__ or VERSION (any case), an optional leading "v" is not the version.
+_HATCH_LINE = re.compile(
+    r"^(?:__version__|version)[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*"
+    r"(?P<quote>[\"'])v?(?P<value>[^\"'\r\n]+)(?P=quote)",
+    re.MULTILINE | re.IGNORECASE,
+)
+_NO_SOURCE_HINT = (
+    "nox-release reads [project] version, setuptools attr/file, hatch path, Poetry, PDM file, "
+    "flit's __version__ and VCS tags (setuptools-scm, hatch-vcs, pdm-backend scm); "
+    "list the files that hold the version in [tool.release] version-files"
+)
+
+
+@dataclass(frozen=True)
+class VersionSource:
+    """How the project declares its version.
+
+    ``kind`` is one of ``pep621``, ``setuptools-attr``, ``setuptools-file``, ``hatch-path``,
+    ``poetry``, ``pdm-file``, ``flit`` or ``vcs``; ``tool`` names the VCS plugin
+    (``setuptools-scm``, ``hatch-vcs``, ``pdm-backend``, ``poetry-dynamic-versioning``);
+    ``generated`` are the version files that plugin writes at build time (never bumped).
+    """
+
+    kind: str
+    description: str
+    tool: str = ""
+    generated: tuple[Path, ...] = field(default=())
+
+    @property
+    def is_vcs(self) -> bool:
+        """The version is the git tag: bump writes no version file; publish tags, then builds."""
+        return self.kind == "vcs"
+
+
+def resolve(cfg: Config) -> tuple[VersionSource, Site | None]:
+    """The project's version source and the site of its authoritative copy (None for VCS)."""
+    path = cfg.pyproject
+    text = read_file(cfg, path)
+    doc = parse_toml(path, text)
+    project = plain(doc.get("project"))
+    tool = plain(doc.get("tool", {}))
+    tool = tool if isinstance(tool, dict) else {}
+    dynamic = project.get("dynamic", []) if isinstance(project, dict) else []
+    is_dynamic = isinstance(dynamic, list) and "version" in dynamic
+    if isinstance(project, dict) and "version" in project:
+        if is_dynamic:
+            raise ConfigError(
+                f"{path.name} has [project] version and also lists version in [project] dynamic",
+                "keep one: remove version from dynamic, or remove the static version",
+            )
+        site = toml_string_site(
+            path, text, ("project", "version"), "pyproject", "[project] version"
+        )
+        return VersionSource("pep621", "[project] version in pyproject.toml"), site
+    vcs = _vcs_source(cfg, doc, tool)
+    if vcs is not None:
+        return vcs, None
+    poetry_version = dig(tool, "poetry", "version")
+    if not is_dynamic and poetry_version is None:
+        raise ConfigError(
+            f"{path.name} has no [project] version (nor a dynamic version, "
+            "nor [tool.poetry] version)",
+            'add version = "0.1.0" under [project] (or keep the version where your build '
+            'backend reads it and list [project] dynamic = ["version"])',
+        )
+    return _dynamic_source(cfg, doc, tool, text)
+
+
+def _dynamic_source(
+    cfg: Config, doc: tomlkit.TOMLDocument, tool: dict[str, Any], text: str
+) -> tuple[VersionSource, Site]:
+    setuptools_version = dig(tool, "setuptools", "dynamic", "version")
+    hatch_version = dig(tool, "hatch", "version")
+    pdm_version = dig(tool, "pdm", "version")
+    backend = str(dig(plain(doc.get("build-system", {})), "build-backend") or "")
+    if isinstance(setuptools_version, dict):
+        return _setuptools(cfg, setuptools_version)
+    if isinstance(hatch_version, dict):
+        return _hatch(cfg, hatch_version)
+    if isinstance(pdm_version, dict):
+        return _pdm(cfg, pdm_version)
+    if isinstance(dig(tool, "poetry", "version"), str):
+        keys = ("tool", "poetry", "version")
+        site = toml_string_site(cfg.pyproject, text, keys, "pyproject", "[tool.poetry] version")
+        return VersionSource("poetry", "[tool.poetry] version in pyproject.toml"), site
+    if backend.startswith("flit_core"):
+        module = dig(tool, "flit", "module", "name")
+        path = _flit_module(cfg, module if isinstance(module, str) else None)
+        site = module_attr_site(cfg, path, "__version__", "flit")
+        return VersionSource("flit", f"__version__ in {cfg.relative(path)} (flit)"), site
+    declare = {
+        "setuptools": '[tool.setuptools.dynamic] version = {attr = "pkg.__version__"}',
+        "hatchling": '[tool.hatch.version] path = "src/pkg/__init__.py"',
+        "pdm": '[tool.pdm.version] source = "file", path = "src/pkg/__init__.py"',
+    }
+    known = next((text for prefix, text in declare.items() if backend.startswith(prefix)), None)
+    raise ConfigError(
+        f"{cfg.pyproject.name} declares a dynamic version but no source nox-release can read",
+        (
+            f"your build backend needs it declared too, e.g. {known}; " + _NO_SOURCE_HINT
+            if known
+            else _NO_SOURCE_HINT
+        ),
+    )
+
+
+# --- VCS ----------------------------------------------------------------------------------------
+
+
+def _vcs_source(
+    cfg: Config, doc: tomlkit.TOMLDocument, tool: dict[str, Any]
+) -> VersionSource | None:
+    hatch = dig(tool, "hatch", "version")
+    if isinstance(hatch, dict) and hatch.get("source") == "vcs":
+        hook = dig(tool, "hatch", "build", "hooks", "vcs", "version-file")
+        generated = _paths(cfg, [hook, dig(tool, "setuptools_scm", "version_file")])
+        return VersionSource("vcs", "git tags (hatch-vcs)", "hatch-vcs", generated)
+    pdm = dig(tool, "pdm", "version")
+    if isinstance(pdm, dict) and pdm.get("source") == "scm":
+        generated = _paths(cfg, [pdm.get("write_to")], under=("", "src"))
+        return VersionSource("vcs", "git tags (pdm-backend scm)", "pdm-backend", generated)
+    dynamic_versioning = dig(tool, "poetry-dynamic-versioning", "enable")
+    if dynamic_versioning is True:
+        return VersionSource(
+            "vcs", "git tags (poetry-dynamic-versioning)", "poetry-dynamic-versioning"
+        )
+    scm = tool.get("setuptools_scm")
+    requires = dig(plain(doc.get("build-system", {})), "requires") or []
+    wants_scm = any(
+        isinstance(req, str) and re.match(r"^\s*setuptools[-_]scm\b", req, re.IGNORECASE)
+        for req in requires
+    )
+    project = plain(doc.get("project"))
+    dynamic = project.get("dynamic", []) if isinstance(project, dict) else []
+    has_static = dig(tool, "setuptools", "dynamic", "version") is not None
+    if (isinstance(scm, dict) or wants_scm) and "version" in dynamic and not has_static:
+        scm = scm if isinstance(scm, dict) else {}
+        generated = _paths(cfg, [scm.get("version_file"), scm.get("write_to")])
+        return VersionSource("vcs", "git tags (setuptools-scm)", "setuptools-scm", generated)
+    return None
+
+
+def _paths(cfg: Config, names: list[Any], under: tuple[str, ...] = ("",)) -> tuple[Path, ...]:
+    return tuple(
+        cfg.root / base / name for name in names if isinstance(name, str) for base in under
+    )
+
+
+# --- static sources -----------------------------------------------------------------------------
+
+
+def _setuptools(cfg: Config, table: dict[str, Any]) -> tuple[VersionSource, Site]:
+    where = "[tool.setuptools.dynamic] version"
+    if isinstance(table.get("attr"), str):
+        module, _, attr = table["attr"].rpartition(".")
+        if not module or not attr:
+            raise ConfigError(
+                f"{where} attr {table['attr']!r} is not module.attribute",
+                'write it like attr = "pkg.__version__"',
+            )
+        path = _find_module(cfg, module, where)
+        source = VersionSource("setuptools-attr", f"{where} attr {table['attr']}")
+        return source, module_attr_site(cfg, path, attr, where)
+    files = table.get("file")
+    if isinstance(files, str) or (isinstance(files, list) and len(files) == 1):
+        name = str(files if isinstance(files, str) else files[0])
+        source = VersionSource("setuptools-file", f"{where} file {name}")
+        return source, _whole_file_site(cfg, cfg.root / name, where)
+    raise ConfigError(
+        f'{where} must be {{attr = "pkg.__version__"}} or {{file = "VERSION"}} (one file)',
+        'write it like version = {attr = "pkg.__version__"}',
+    )
+
+
+def _hatch(cfg: Config, table: dict[str, Any]) -> tuple[VersionSource, Site]:
+    where = "[tool.hatch.version]"
+    source = table.get("source", "regex")
+    if source != "regex":
+        raise ConfigError(
+            f"{where} takes the version from source {source!r}, which nox-release cannot read",
+            _NO_SOURCE_HINT,
+        )
+    if not isinstance(table.get("path"), str):
+        raise ConfigError(
+            f"{where} has no path to the file that holds the version",
+            f'hatch needs path = "src/<pkg>/__init__.py" in {where}',
+        )
+    path = cfg.root / table["path"]
+    text = read_file(cfg, path, where)
+    pattern = table.get("pattern")
+    if isinstance(pattern, str):
+        match = _compile(pattern, where).search(text)
+        group = "version"
+    else:
+        match = _HATCH_LINE.search(text)
+        group = "value"
+    if match is None or group not in match.groupdict():
+        raise ConfigError(
+            f"{cfg.relative(path)} (named by {where} path) has no version line",
+            'add a line __version__ = "X.Y.Z" to it',
+        )
+    start, end = match.span(group)
+    kind = "module" if path.suffix == ".py" else "version-file"
+    copy = VersionCopy(path, line_of(text, start), text[start:end], kind)
+    return VersionSource("hatch-path", f"{where} path {table['path']}"), Site(copy, start, end)
+
+
+def _pdm(cfg: Config, table: dict[str, Any]) -> tuple[VersionSource, Site]:
+    where = "[tool.pdm.version]"
+    if table.get("source") != "file" or not isinstance(table.get("path"), str):
+        raise ConfigError(
+            f"{where} takes the version from source {table.get('source')!r}, "
+            "which nox-release cannot read",
+            _NO_SOURCE_HINT,
+        )
+    path = cfg.root / table["path"]
+    site = module_attr_site(cfg, path, "__version__", where)
+    return VersionSource("pdm-file", f"{where} file {table['path']}"), site
+
+
+def _flit_module(cfg: Config, module: str | None) -> Path:
+    """flit_core reads ``__version__`` from the module named like the project (or [tool.flit.module])."""
+    name = module or cfg.file_prefix
+    for base in (cfg.root / "src", cfg.root):
+        for candidate in (base / name / "__init__.py", base / f"{name}.py"):
+            if candidate.is_file():
+                return candidate
+    return cfg.source / "__init__.py" if cfg.source.is_dir() else cfg.source
+
+
+def _compile(pattern: str, where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.MULTILINE)
+    except re.error as exc:
+        raise ConfigError(
+            f"{where} pattern is not a valid regular expression: {exc}",
+            "fix the pattern (it needs a (?P<version>...) group)",
+        ) from None
+
+
+def _find_module(cfg: Config, module: str, where: str) -> Path:
+    parts = module.split(".")
+    bases = [cfg.root / "src", cfg.root, cfg.source.parent]
+    tried: list[Path] = []
+    for base in bases:
+        for candidate in (
+            base.joinpath(*parts).with_suffix(".py"),
+            base.joinpath(*parts, "__init__.py"),
+        ):
+            if candidate.is_file():
+                return candidate
+            tried.append(candidate)
+    raise ConfigError(
+        f"{where} names module {module!r}, which is not in the project "
+        f"(looked for {', '.join(cfg.relative(path) for path in tried[:4])})",
+        "point attr at the module that assigns the version, for example pkg.__version__",
+    )
+
+
+def module_attr_site(cfg: Config, path: Path, attr: str, where: str) -> Site:
+    text = read_file(cfg, path, where)
+    site = next(assignment_sites(path, text, attr, cfg.relative(path)), None)
+    if site is not None:
+        return site
+    raise ConfigError(
+        f"{cfg.relative(path)} (the version source of {where}) has no module-level "
+        f'{attr} = "X.Y.Z"',
+        f'add {attr} = "X.Y.Z" at the top level of {cfg.relative(path)}',
+    )
+
+
+def _whole_file_site(cfg: Config, path: Path, where: str) -> Site:
+    text = read_file(cfg, path, where)
+    value = text.strip()
+    if not value or "\n" in value or "\r" in value:
+        raise ConfigError(
+            f"{cfg.relative(path)} (named by {where}) must hold just the version",
+            "write only the version in it, for example 0.1.0",
+        )
+    start = text.index(value)
+    copy = VersionCopy(path, line_of(text, start), value, "version-file")
+    return Site(copy, start, start + len(value))
+
+
+def read_file(cfg: Config, path: Path, where: str = "") -> str:
+    try:
+        return read_text(path)
+    except FileNotFoundError:
+        named = f" (named by {where})" if where else ""
+        raise ConfigError(
+            f"{cfg.relative(path)}{named} does not exist",
+            "create it, or correct the path in pyproject.toml",
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{cfg.relative(path)} is not UTF-8 text", "save it as UTF-8") from None

@@ -1,0 +1,59 @@
+"""For a VCS-versioned project: does a build of the tagged tree carry the tag's version?
+
+The committed HEAD is cloned into a scratch directory, the release tag is created *in the clone
+only* (the user's repository is never touched), and the wheel built from it is read: its METADATA
+``Version`` is what the index would receive. This is the version row of release-check for
+setuptools-scm, hatch-vcs and pdm-backend ``scm`` projects.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import tempfile
+import zipfile
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from .. import dist
+from ..config import Config
+from ..errors import CheckFailed
+from ..git import Git
+
+
+def wheel_version(wheel: Path) -> str:
+    """The ``Version`` in the wheel's ``*.dist-info/METADATA``."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = [n for n in archive.namelist() if n.count("/") == 1]
+        metadata = next((n for n in names if n.endswith(".dist-info/METADATA")), None)
+        if metadata is None:
+            raise CheckFailed(f"{wheel.name} has no .dist-info/METADATA", dist.REBUILD_HINT)
+        text = archive.read(metadata).decode("utf-8")
+    return str(email.parser.Parser().parsestr(text, headersonly=True)["Version"])
+
+
+def tagged_build_version(cfg: Config, version: str) -> str:
+    """The version a wheel built from HEAD carries once HEAD is tagged ``cfg.tag(version)``."""
+    git = Git(cfg.root)
+    head = git.head()
+    prefix = git.run("rev-parse", "--show-prefix").stdout.strip()  # the project inside the repo
+    tag = cfg.tag(version)
+    with tempfile.TemporaryDirectory(prefix="release-tagged-build-") as scratch:
+        clone = Path(scratch) / "tree"
+        git.run("clone", "--quiet", "--no-checkout", str(cfg.root), str(clone))
+        inner = Git(clone)
+        inner.run("checkout", "--quiet", "--detach", head)
+        if inner.commit_of(tag) is None:
+            inner.run("tag", tag, head)
+        built = dist.build(clone / prefix if prefix else clone, Path(scratch) / "dist")
+        wheels = [path for path in built if path.suffix == ".whl"]
+        if not wheels:
+            raise CheckFailed("the build of the tagged tree made no wheel", dist.REBUILD_HINT)
+        return wheel_version(wheels[0])
+
+
+def same_version(left: str, right: str) -> bool:
+    try:
+        return Version(left) == Version(right)
+    except InvalidVersion:
+        return left == right
