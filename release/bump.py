@@ -141,7 +141,8 @@ def run_versions(cfg: Config, out: Out = print) -> int:
     if source.is_vcs:
         expected = _show_vcs(cfg, source, out)
     for copy in copies:
-        out(f"{cfg.relative(copy.path)}:{copy.line}  {copy.value}  ({copy.kind})")
+        form = "" if copy.form == "full" else f", {copy.form}"
+        out(f"{cfg.relative(copy.path)}:{copy.line}  {copy.value}  ({copy.kind}{form})")
     reference = expected or (copies[0].value if copies else None)
     off = [c for c in copies if reference is not None and c.value != c.expected(reference)]
     if off:

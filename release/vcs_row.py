@@ -6,6 +6,7 @@ from __future__ import annotations
 from . import bump, versions
 from .checklist import FAIL, PASS, Row
 from .config import Config
+from .errors import ReleaseError
 from .git import Git
 from .versions import tags, tagged
 
@@ -41,13 +42,21 @@ def vcs_version_row(cfg: Config, wanted: str | None) -> Row:
             f"{tag} already exists on another commit ({elsewhere[:12]}), not on HEAD",
             "release a newer version: that one was tagged already",
         )
-    built = tagged.tagged_build_version(cfg, expected)
+    fix = (
+        f"the tag format is {cfg.tag_format} ({cfg.tag_format_origin}); make tag-format in "
+        f"[tool.release] match the tags {source.tool} reads as versions"
+    )
+    try:
+        built = tagged.tagged_build_version(cfg, expected)
+    except ReleaseError as error:
+        lines = [line.strip() for line in error.message.splitlines() if line.strip()]
+        said = next((line for line in reversed(lines) if "version" in line.lower()), lines[-1])
+        return Row(ROW, FAIL, f"the build of the tree tagged {tag} failed: {said}", fix)
     if tagged.same_version(built, expected):
         return Row(ROW, PASS, f"a build of the tree tagged {tag} carries {built} ({source.tool})")
     return Row(
         ROW,
         FAIL,
         f"a build of the tree tagged {tag} carries {built}, not {expected} ({source.tool})",
-        f"the tag format is {cfg.tag_format} ({cfg.tag_format_origin}); make tag-format in "
-        f"[tool.release] match the tags {source.tool} reads as versions",
+        fix,
     )

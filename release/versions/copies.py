@@ -167,4 +167,4 @@ def _sphinx_sites(cfg: Config, current: str | None) -> list[Site]:
                     copy = VersionCopy(copy.path, copy.line, copy.value, "sphinx", "major.minor")
                 sites.append(Site(copy, site.start, site.end))
         break
-    return sites
+    return sorted(sites, key=lambda site: site.start)

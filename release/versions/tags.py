@@ -60,8 +60,11 @@ def version_of(tag_format: str, tag: str) -> Version | None:
     before, _, after = tag_format.partition("{version}")
     if not tag.startswith(before) or not tag.endswith(after) or len(tag) <= len(before + after):
         return None
+    text = tag[len(before) : len(tag) - len(after)]
+    if not text[0].isdigit():  # packaging would read "v1.2.0" as 1.2.0: not under "{version}"
+        return None
     try:
-        return Version(tag[len(before) : len(tag) - len(after)])
+        return Version(text)
     except InvalidVersion:
         return None
 

@@ -1,0 +1,3 @@
+"""hatchling, static version, flat layout."""
+
+__version__: str = "1.2.0"

@@ -1,0 +1,2 @@
+"""pdm-backend scm: the git tag is the version."""
+

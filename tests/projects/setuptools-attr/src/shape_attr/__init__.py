@@ -1,0 +1,3 @@
+"""setuptools, version from attr:."""
+
+__version__ = '1.2.0'

@@ -1,0 +1,2 @@
+"""setuptools, version from file:."""
+

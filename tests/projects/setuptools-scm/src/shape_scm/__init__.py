@@ -1,0 +1,2 @@
+"""setuptools-scm: the git tag is the version."""
+

@@ -1,0 +1,3 @@
+"""setuptools, static version."""
+
+__version__ = "1.2.0"

@@ -1,0 +1,1 @@
+"""A dependency that happens to share the version."""

@@ -1,0 +1,3 @@
+"""A vendored library."""
+
+__version__ = "0.4.2"

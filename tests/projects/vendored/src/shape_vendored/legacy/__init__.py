@@ -1,0 +1,3 @@
+"""Kept for old callers."""
+
+__version__ = "0.9.0"

@@ -1,0 +1,3 @@
+"""Another vendored module."""
+
+__version__ = "3.1"

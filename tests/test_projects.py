@@ -1,0 +1,209 @@
+"""The fixture corpus (tests/projects/): one tiny project per version shape, each released end to end
+in a real git repository with tags: ``versions``, ``bump`` (every other byte kept), ``notes`` and
+release-check's version and changelog rows. The VCS shapes (and every backend) are built for real
+in the slow tests."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from release import config
+from release.checklist import FAIL, PASS, Context, changelog_item, versions_item
+from release.versions import tagged
+
+from .conftest import git, run_engine
+
+PROJECTS = Path(__file__).parent / "projects"
+DATE = "2026-12-01"
+OLD, NEW = "1.2.0", "1.3.0"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A fixture project: its version source, tag style and the files a bump changes."""
+
+    name: str
+    kind: str
+    changed: tuple[str, ...]  # besides CHANGELOG.md
+    tag_format: str = "v{version}"
+    tool: str = ""
+    generated: str = ""  # the version file a VCS plugin writes (created here, never bumped)
+    copies: int = 0  # how many copies ``versions`` lists, when not one per changed file
+
+    @property
+    def is_vcs(self) -> bool:
+        return self.kind == "vcs"
+
+
+SHAPES = (
+    Shape(
+        "setuptools-static",
+        "pep621",
+        ("pyproject.toml", "src/shape_static/__init__.py"),
+    ),
+    Shape("setuptools-attr", "setuptools-attr", ("src/shape_attr/__init__.py",), "{version}"),
+    Shape("setuptools-file", "setuptools-file", ("VERSION",), "release-{version}"),
+    Shape("hatch-static", "pep621", ("pyproject.toml", "shape_hatch_static/__init__.py")),
+    Shape("hatch-path", "hatch-path", ("src/shape_hatch_path/__about__.py",)),
+    Shape(
+        "hatch-vcs",
+        "vcs",
+        (),
+        tool="hatch-vcs",
+        generated="src/shape_hatch_vcs/_version.py",
+    ),
+    Shape("poetry-static", "poetry", ("pyproject.toml", "src/shape_poetry/__init__.py")),
+    Shape("flit-module", "flit", ("shape_flit/__init__.py",)),
+    Shape("pdm-file", "pdm-file", ("src/shape_pdm_file/__init__.py",)),
+    Shape("pdm-scm", "vcs", (), tool="pdm-backend", generated="src/shape_pdm_scm/_version.py"),
+    Shape(
+        "setuptools-scm",
+        "vcs",
+        (),
+        tool="setuptools-scm",
+        generated="src/shape_scm/_version.py",
+    ),
+    Shape("uv-lock", "pep621", ("pyproject.toml", "src/shape_uv_lock/__init__.py", "uv.lock")),
+    Shape(
+        "citation-sphinx",
+        "pep621",
+        ("pyproject.toml", "src/shape_cite/__init__.py", "CITATION.cff", "docs/conf.py"),
+        copies=5,
+    ),
+    Shape("vendored", "pep621", ("pyproject.toml", "src/shape_vendored/__init__.py")),
+)
+
+
+def released_repo(shape: Shape, tmp_path: Path) -> Path:
+    """The shape's project committed on main and tagged at 1.2.0 in its tag style, one commit
+    after the tag (the Unreleased entry), as a project looks before its next release."""
+    project = tmp_path / shape.name
+    shutil.copytree(PROJECTS / shape.name, project)
+    git(project, "init", "--quiet", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "--quiet", "-m", "Release 1.2.0")
+    git(project, "tag", "-a", shape.tag_format.format(version=OLD), "-m", f"Release {OLD}")
+    (project / "NEWS").write_text("the shape command\n", encoding="utf-8")
+    git(project, "add", "NEWS")
+    git(project, "commit", "--quiet", "-m", "Add the shape command")
+    if shape.generated:
+        # what the build hook leaves in a developer's tree (git-ignored): never a version copy
+        (project / shape.generated).write_text("__version__ = version = '1.2.1.dev1'\n")
+    return project
+
+
+def snapshot(project: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(project).as_posix(): path.read_bytes()
+        for path in sorted(project.rglob("*"))
+        if path.is_file() and ".git" not in path.relative_to(project).parts
+    }
+
+
+def only_versions_changed(before: bytes, after: bytes) -> bool:
+    """Line for line, ``after`` is ``before`` with 1.2.0 → 1.3.0 (1.2 → 1.3 for Sphinx's short
+    version, and CITATION.cff's release date): no other byte differs."""
+    old_lines, new_lines = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    if len(old_lines) != len(new_lines):
+        return False
+    for old, new in zip(old_lines, new_lines):
+        if old == new:
+            continue
+        expected = old.replace(OLD.encode(), NEW.encode())
+        expected = expected.replace(b'"1.2"', b'"1.3"').replace(b"2025-01-31", DATE.encode())
+        if expected != new:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda shape: shape.name)
+def test_versions_bump_notes_and_rows(shape: Shape, tmp_path: Path) -> None:
+    project = released_repo(shape, tmp_path)
+    cfg = config.load(project, env={})
+    assert cfg.version_source.kind == shape.kind
+    assert cfg.version_source.is_vcs == shape.is_vcs
+    assert cfg.tag_format == shape.tag_format
+
+    shown = run_engine(project, "versions")
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert f"version source: {cfg.version_source.description}" in shown.stdout
+    assert f"tag format: {shape.tag_format} (inferred from tags" in shown.stdout
+    if shape.is_vcs:
+        assert f"last tag: {shape.tag_format.format(version=OLD)} ({OLD})" in shown.stdout
+        assert f"{shape.generated}  generated by {shape.tool}" in shown.stdout
+    else:
+        assert f"all {shape.copies or len(shape.changed)} copies at {OLD}" in shown.stdout
+
+    before = snapshot(project)
+    bumped = run_engine(project, "bump", "minor", "--date", DATE)
+    assert bumped.returncode == 0, bumped.stdout + bumped.stderr
+    after = snapshot(project)
+    changed = {name for name in before if before[name] != after[name]}
+    assert changed == {"CHANGELOG.md", *shape.changed}
+    for name in shape.changed:
+        assert only_versions_changed(before[name], after[name]), name
+    assert f"## [{NEW}] - {DATE}" in after["CHANGELOG.md"].decode()
+
+    again = run_engine(project, "versions")
+    assert again.returncode == 0, again.stdout + again.stderr
+    if shape.is_vcs:
+        assert f"next tag: {shape.tag_format.format(version=NEW)} makes {NEW}" in again.stdout
+        assert "no version file is written" in bumped.stdout
+    else:
+        assert f"copies at {NEW}" in again.stdout
+
+    notes = run_engine(project, "notes", NEW)
+    assert notes.returncode == 0, notes.stdout + notes.stderr
+    assert "The `shape` command prints the project's shape." in notes.stdout
+
+    git(project, "commit", "--quiet", "-am", f"Release {NEW}")
+    ctx = Context(config.load(project, env={}), NEW)
+    assert [row.status for row in changelog_item(ctx)] == [PASS]
+    if not shape.is_vcs:  # the VCS row builds the tagged tree: see the slow test
+        rows = versions_item(ctx)
+        assert [row.status for row in rows] == [PASS], rows
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda shape: shape.name)
+def test_the_build_carries_the_bumped_version(shape: Shape, tmp_path: Path) -> None:
+    """The real backend builds the bumped project: its wheel says 1.3.0. For a VCS project the
+    version row builds the tree tagged v1.3.0 (in a scratch clone: the repository gets no tag)."""
+    project = released_repo(shape, tmp_path)
+    bumped = run_engine(project, "bump", "minor", "--date", DATE)
+    assert bumped.returncode == 0, bumped.stdout + bumped.stderr
+    git(project, "commit", "--quiet", "-am", f"Release {NEW}")
+    cfg = config.load(project, env={})
+    tags_before = git(project, "tag", "--list")
+    rows = versions_item(Context(cfg, NEW))
+    assert [row.status for row in rows] == [PASS], rows
+    assert git(project, "tag", "--list") == tags_before
+    if shape.is_vcs:
+        assert f"carries {NEW}" in rows[0].reason
+    else:
+        from release import dist
+
+        built = dist.build(project, tmp_path / "dist")
+        wheel = next(path for path in built if path.suffix == ".whl")
+        assert tagged.wheel_version(wheel) == NEW
+
+
+@pytest.mark.slow
+def test_the_vcs_row_fails_when_the_tag_does_not_make_the_version(tmp_path: Path) -> None:
+    """A tag format whose tags hatch-vcs cannot read as versions: the build of the tagged tree
+    fails, and the row says so (naming tag-format) instead of passing."""
+    shape = next(shape for shape in SHAPES if shape.name == "hatch-vcs")
+    project = released_repo(shape, tmp_path)
+    assert run_engine(project, "bump", NEW, "--date", DATE).returncode == 0
+    git(project, "commit", "--quiet", "-am", f"Release {NEW}")
+    cfg = dataclasses.replace(config.load(project, env={}), tag_format="x{version}")
+    (row,) = versions_item(Context(cfg, NEW))
+    assert row.status == FAIL
+    assert f"the build of the tree tagged x{NEW} failed" in row.reason
+    assert "x1.3.0" in row.reason
+    assert "tag-format" in row.fix
