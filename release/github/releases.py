@@ -146,16 +146,10 @@ class GitHub(Transport):
 
     def _published_release(self, tag: str) -> dict[str, Any] | None:
         self.require_token("look up the GitHub release", NEED_CONTENTS_READ)
-        reply = self.request(
-            "GET",
-            self.repo_url(f"releases/tags/{quote(tag)}"),
-            what=f"looking up the release for {tag}",
-            need=NEED_CONTENTS_READ,
-            ok=(200, 404),
+        found = self.read_or_none(
+            f"releases/tags/{quote(tag)}", what=f"looking up the release for {tag}"
         )
-        if reply.status == 404:
-            return None
-        return as_dict(reply.json(), "release")
+        return None if found is None else as_dict(found, "release")
 
     def _find_release(self, tag: str) -> dict[str, Any] | None:
         release = self._published_release(tag)
@@ -170,14 +164,10 @@ class GitHub(Transport):
         return None
 
     def _require_remote_tag(self, tag: str) -> None:
-        reply = self.request(
-            "GET",
-            self.repo_url(f"git/ref/tags/{quote(tag)}"),
-            what=f"checking that tag {tag} is on GitHub",
-            need=NEED_CONTENTS_READ,
-            ok=(200, 404),
+        found = self.read_or_none(
+            f"git/ref/tags/{quote(tag)}", what=f"checking that tag {tag} is on GitHub"
         )
-        if reply.status == 404 or not isinstance(reply.json(), dict):
+        if not isinstance(found, dict):
             raise GitHubError(
                 f"tag {tag} is not on GitHub ({self.repo})",
                 f"push it first (git push origin {tag}); a release for a missing tag would make "
@@ -216,23 +206,19 @@ class GitHub(Transport):
         changes = {key: value for key, value in wanted.items() if release.get(key) != value}
         if not changes:
             return ()
-        reply = self.request(
-            "PATCH",
-            self.repo_url(f"releases/{int(release['id'])}"),
-            payload=changes,
-            what=f"updating the release {release.get('tag_name')}",
-            need=NEED_CONTENTS_WRITE,
-        )
-        release.update(as_dict(reply.json(), "release"))
+        release.update(self._edit(release, changes, f"updating the release {release['tag_name']}"))
         return tuple({"name": "title"}.get(key, key) for key in changes)
 
     def _publish_draft(self, release: dict[str, Any], tag: str, latest: bool) -> dict[str, Any]:
         payload = {"draft": False, "make_latest": "true" if latest else "false"}
+        return self._edit(release, payload, f"publishing the release {tag}")
+
+    def _edit(self, release: dict[str, Any], payload: dict[str, Any], what: str) -> dict[str, Any]:
         reply = self.request(
             "PATCH",
             self.repo_url(f"releases/{int(release['id'])}"),
             payload=payload,
-            what=f"publishing the release {tag}",
+            what=what,
             need=NEED_CONTENTS_WRITE,
         )
         return as_dict(reply.json(), "release")

@@ -114,6 +114,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         headers: http.client.HTTPMessage,
         newurl: str,
     ) -> urllib.request.Request | None:
+        del req, fp, code, msg, headers, newurl  # every redirect is the caller's to follow
         return None
 
 
@@ -163,6 +164,11 @@ class Transport:
                 "pass env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }} and grant "
                 f"permissions: {need}",
             )
+
+    def read_or_none(self, path: str, *, what: str, need: str = NEED_CONTENTS_READ) -> Any:
+        """The JSON at ``path`` in the repository, or None when GitHub answers 404."""
+        reply = self.request("GET", self.repo_url(path), what=what, need=need, ok=(200, 404))
+        return None if reply.status == 404 else reply.json()
 
     def pages(
         self, url: str, *, what: str, need: str, key: str | None = None, pages: int = MAX_PAGES
