@@ -54,18 +54,24 @@ def branch_item(ctx: Context) -> list[Row]:
     branch = git.branch()
     if branch == cfg.branch or (branch or "").startswith("hotfix/"):
         return [Row("release branch", PASS, f"on {branch}")]
-    if branch is None and _released_from(git, cfg):
-        # CI checks out a tag: a detached HEAD that the release branch contains is fine.
-        return [
-            Row("release branch", PASS, f"detached HEAD contained in {cfg.remote}/{cfg.branch}")
-        ]
+    holder = _released_from(git, cfg) if branch is None else None
+    if holder:
+        # CI checks out a tag: a detached HEAD that a release branch contains is fine.
+        return [Row("release branch", PASS, f"detached HEAD contained in {holder}")]
     where = f"on {branch}" if branch else "on a detached HEAD"
     return [Row("release branch", FAIL, f"{where}, not {cfg.branch}", f"git switch {cfg.branch}")]
 
 
-def _released_from(git: Git, cfg: Config) -> bool:
-    upstream = git.commit_of(f"refs/remotes/{cfg.remote}/{cfg.branch}")
-    return upstream is not None and git.is_ancestor("HEAD", upstream)
+def _released_from(git: Git, cfg: Config) -> str | None:
+    """The remote release branch (``origin/main``, else an ``origin/hotfix/*``) holding HEAD."""
+    hotfixes = git.run(
+        "for-each-ref", "--format=%(refname:short)", f"refs/remotes/{cfg.remote}/hotfix/"
+    ).stdout.split()
+    for candidate in (f"{cfg.remote}/{cfg.branch}", *hotfixes):
+        upstream = git.commit_of(f"refs/remotes/{candidate}")
+        if upstream is not None and git.is_ancestor("HEAD", upstream):
+            return candidate
+    return None
 
 
 def tree_item(ctx: Context) -> list[Row]:
@@ -86,8 +92,9 @@ def tree_item(ctx: Context) -> list[Row]:
     except ReleaseError:
         return [Row(name, UNKNOWN, f"clean, but remote '{cfg.remote}' cannot be reached", "")]
     if branch is None:
-        if _released_from(git, cfg):
-            return [Row(name, PASS, f"clean; HEAD is contained in {cfg.remote}/{cfg.branch}")]
+        holder = _released_from(git, cfg)
+        if holder:
+            return [Row(name, PASS, f"clean; HEAD is contained in {holder}")]
         return [Row(name, FAIL, f"detached HEAD not in {cfg.remote}/{cfg.branch}", "push it first")]
     upstream = f"{cfg.remote}/{branch}"
     if git.commit_of(upstream) is None:

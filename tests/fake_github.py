@@ -13,7 +13,11 @@ State (releases, assets, tags, issues, check runs, statuses) lives in memory so 
 it up and inspect it. Failures GitHub can produce are simulated by the state itself (wrong token →
 401, a missing permission → 403 with ``x-accepted-github-permissions``, another repository → 404,
 a release for an existing tag → 422, ``rate_limit_remaining = 0`` → 403 rate limit) or injected
-with :meth:`FakeGitHub.inject`.
+with :meth:`FakeGitHub.inject`. With ``immutable_releases`` (the repository setting) a release
+becomes immutable when it is published, and then, as GitHub documents, its assets can't be added
+(422 "Cannot upload assets to an immutable release."), deleted or replaced, and only its title and
+notes can change. ``latest_tag`` follows ``make_latest`` ("true" is the default for a newly
+published release; drafts and pre-releases are never latest).
 """
 
 from __future__ import annotations
@@ -194,6 +198,10 @@ class FakeGitHub:
         self.repo = repo
         self.token = token
         self.permissions: set[str] = set(ALL_PERMISSIONS)
+        # the repository setting "Enable release immutability": a release published from now on
+        # is immutable (its assets can't be added, changed or deleted; only title and notes can)
+        self.immutable_releases = False
+        self.latest_tag: str | None = None  # the release GitHub marks "Latest"
         self.digests = True
         self.rate_limit_remaining = 5000
         self.rate_limit_reset = int(time.time()) + 3600
@@ -603,6 +611,8 @@ class FakeGitHub:
         if latest is not None and latest not in MAKE_LATEST:
             self._violation(request, f"make_latest must be one of {sorted(MAKE_LATEST)}")
             return None
+        if latest == "true" and (payload.get("prerelease") or payload.get("draft")):
+            self._violation(request, "drafts and prereleases cannot be set as latest (the docs)")
         return payload
 
     # -- endpoints ----------------------------------------------------------------------------
@@ -656,6 +666,8 @@ class FakeGitHub:
             make_latest=payload.get("make_latest"),
         )
         self.releases.append(release)
+        if not draft:
+            self._published(release, payload.get("make_latest"))
         location = f"{self.api_url}/repos/{self.repo}/releases/{release.id}"
         return self._ok(201, self._release_json(release), Location=location)
 
@@ -666,6 +678,27 @@ class FakeGitHub:
         payload = self._json_body(request, UPDATE_FIELDS)
         if payload is None:
             return self._error(422, "Validation Failed")
+        if release.immutable:
+            frozen = sorted(
+                key
+                for key, value in payload.items()
+                if key not in ("name", "body", "make_latest")
+                and getattr(release, key, None) != value
+            )
+            if frozen:
+                return self._error(
+                    422,
+                    "Validation Failed",
+                    errors=[
+                        {
+                            "resource": "Release",
+                            "code": "custom",
+                            "field": frozen[0],
+                            "message": "only the title and notes of an immutable release can "
+                            "be changed",
+                        }
+                    ],
+                )
         for key in ("name", "body", "prerelease", "make_latest", "target_commitish"):
             if key in payload:
                 setattr(release, key, payload[key])
@@ -674,7 +707,23 @@ class FakeGitHub:
             if release.tag_name not in self.tags:
                 self.tags[release.tag_name] = "b" * 40
                 self.tags_created_by_releases.append(release.tag_name)
+            self._published(release, payload.get("make_latest"))
+        elif payload.get("make_latest") == "true" and not release.draft:
+            self.latest_tag = release.tag_name
+        if payload.get("make_latest") == "true" and release.prerelease:
+            self._violation(request, "a prerelease cannot be set as latest (the docs)")
         return self._ok(200, self._release_json(release))
+
+    def _published(self, release: FakeRelease, make_latest: str | None) -> None:
+        """A release just became public: immutable if the repository says so; maybe "Latest"."""
+        release.immutable = release.immutable or self.immutable_releases
+        if release.prerelease:
+            return  # GitHub never marks a pre-release as latest
+        if make_latest in (None, "true"):  # the docs: "Defaults to true for newly published"
+            self.latest_tag = release.tag_name
+        elif make_latest == "legacy":
+            public = [r for r in self.releases if not r.draft and not r.prerelease]
+            self.latest_tag = max(public, key=lambda r: r.id).tag_name
 
     def _list_assets(self, request: Recorded, release_id: str) -> Answer:
         release = self._find(release_id)
@@ -732,6 +781,8 @@ class FakeGitHub:
         if found is None:
             return self._error(404, "Not Found")
         release, asset = found
+        if release.immutable:
+            return self._error(422, "Cannot delete assets of an immutable release.")
         release.assets.remove(asset)
         return self._ok(204, None)
 
