@@ -34,8 +34,23 @@ def _check(args: argparse.Namespace) -> int:
 
     cfg = _config(args)
     return checklist.run_check(
-        cfg, json_file=args.json, strict=args.strict, version=args.version, out=print
+        cfg,
+        json_file=args.json,
+        strict=args.strict,
+        version=args.version,
+        wait_ci=args.wait_ci,
+        out=print,
     )
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 6 * 3600:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 21600")
+    return value
 
 
 def _versions(args: argparse.Namespace) -> int:
@@ -163,6 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="UNKNOWN items fail too")
     check.add_argument(
         "--version", metavar="VERSION", help="the version being released (its CHANGELOG section)"
+    )
+    check.add_argument(
+        "--wait-ci",
+        metavar="SECONDS",
+        type=_seconds,
+        default=0.0,
+        help="wait up to SECONDS for the commit's running CI checks (then UNKNOWN)",
     )
 
     command("versions", _versions, "list every copy of the version; exit 1 on drift")

@@ -364,10 +364,16 @@ def _guarded(item: Item, ctx: Context) -> list[Row]:
         return [Row(label, FAIL, f"{type(error).__name__}: {error}", "report this as a bug")]
 
 
+# Items that look at the work tree as the user left it: they run before any other item, whose
+# tools (pytest caches, builds) could otherwise put files there first.
+FIRST: tuple[Item, ...] = (branch_item, tree_item)
+
+
 def run_items(ctx: Context, items: Sequence[Item] = ITEMS, workers: int = 4) -> list[Row]:
+    rows = [row for item in items if item in FIRST for row in _guarded(item, ctx)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_guarded, item, ctx) for item in items]
-        rows = [row for future in futures for row in future.result()]
+        futures = [pool.submit(_guarded, item, ctx) for item in items if item not in FIRST]
+        rows += [row for future in futures for row in future.result()]
     rank = {name: index for index, name in enumerate(ORDER)}
     return sorted(rows, key=lambda row: rank.get(row.item, len(rank)))
 
@@ -403,10 +409,11 @@ def run_check(
     json_file: str | None = None,
     strict: bool = False,
     version: str | None = None,
+    wait_ci: float = 0.0,
     out: Out = print,
 ) -> int:
     """``python -m release check``: print the table; exit 1 if an item failed."""
-    rows = run_items(Context(cfg, version))
+    rows = run_items(Context(cfg, version, wait_ci))
     out(table(rows))
     if json_file:
         payload = {"project": cfg.name, "rows": [asdict(row) for row in rows]}

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
 
-from release import github
+from release import checklist, config, github
+from release.__main__ import build_parser
+from release.errors import UsageError
 from release.checklist_github import ci_row, critical_row
 from release.github import GitHub
+from tests.conftest import git
 from tests.fake_github import FAKE_TOKEN, FakeGitHub
 
 pytestmark = pytest.mark.slow  # every test here starts the fake's loopback servers
@@ -179,3 +183,75 @@ def test_critical_row(fake_github: FakeGitHub) -> None:
     no_token = {"RELEASE_GITHUB_API_URL": fake_github.api_url}
     verdict, reason = critical_row(fake_github.repo, ["critical"], no_token)
     assert verdict == "UNKNOWN" and "issues: read" in reason
+
+
+# -- waiting for CI (check --wait-ci SECONDS) -----------------------------------------------------
+
+
+def test_ci_row_waits_for_running_checks_and_passes_when_they_pass(fake_github: FakeGitHub) -> None:
+    fake_github.add_check_run(SHA, "tests", "in_progress", None)
+    naps: list[float] = []
+
+    def sleep(seconds: float) -> None:  # CI finishes while the row waits
+        naps.append(seconds)
+        if len(naps) == 2:
+            run = fake_github.check_runs[SHA][0]
+            run.update(status="completed", conclusion="success")
+
+    verdict, reason = ci_row(
+        fake_github.repo, SHA, fake_github.env(), wait=600, poll=5, sleep=sleep
+    )
+
+    assert (verdict, reason) == ("PASS", "all 1 CI checks passed on 3f2a9c0d1e4b")
+    assert naps == [5, 5]
+    assert len(fake_github.calls("GET")) == 3 * 2  # check runs + statuses, three times
+
+
+def test_ci_row_waits_and_fails_when_a_check_fails(fake_github: FakeGitHub) -> None:
+    fake_github.add_check_run(SHA, "tests", "queued", None)
+
+    def sleep(_: float) -> None:
+        fake_github.check_runs[SHA][0].update(status="completed", conclusion="failure")
+
+    verdict, reason = ci_row(fake_github.repo, SHA, fake_github.env(), wait=600, sleep=sleep)
+    assert verdict == "FAIL" and "tests (failure)" in reason
+
+
+def test_ci_still_running_when_the_wait_is_over_is_unknown(fake_github: FakeGitHub) -> None:
+    fake_github.add_check_run(SHA, "tests", "in_progress", None)
+    verdict, reason = ci_row(fake_github.repo, SHA, fake_github.env(), wait=0.2, poll=0.05)
+    assert verdict == "UNKNOWN"
+    assert "1 still running on 3f2a9c0d1e4b: tests after waiting 0.2 s" in reason
+
+
+def test_without_a_wait_running_ci_fails_and_names_the_option(fake_github: FakeGitHub) -> None:
+    fake_github.add_check_run(SHA, "tests", "in_progress", None)
+    verdict, reason = ci_row(fake_github.repo, SHA, fake_github.env())
+    assert verdict == "FAIL" and "--wait-ci SECONDS" in reason
+    assert len(fake_github.calls("GET")) == 2  # asked once, did not wait
+
+
+def test_the_checklist_passes_wait_ci_to_the_ci_row(
+    fake_github: FakeGitHub, sample_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_github.repo = "omi-dev/omi-openclaw"
+    head = git(sample_repo, "rev-parse", "HEAD")
+    fake_github.add_check_run(head, "tests", "in_progress", None)
+    for key, value in fake_github.env().items():
+        monkeypatch.setenv(key, value)
+    cfg = config.load(sample_repo)
+    rows = checklist.run_items(checklist.Context(cfg, wait_ci=0.2), [checklist.ci_item])
+    assert [(row.item, row.status) for row in rows] == [("CI of HEAD", "UNKNOWN")]
+    assert "after waiting 0.2 s" in rows[0].reason
+
+
+@pytest.mark.parametrize(
+    ("given", "ok"), [("1800", True), ("0", True), ("-5", False), ("x", False)]
+)
+def test_check_takes_wait_ci_seconds(given: str, ok: bool) -> None:
+    parser = build_parser()
+    if ok:
+        assert parser.parse_args(["check", "--wait-ci", given]).wait_ci == float(given)
+    else:
+        with pytest.raises(UsageError, match="--wait-ci"):
+            parser.parse_args(["check", "--wait-ci", given])
