@@ -207,3 +207,16 @@ def test_the_vcs_row_fails_when_the_tag_does_not_make_the_version(tmp_path: Path
     assert f"the build of the tree tagged x{NEW} failed" in row.reason
     assert "x1.3.0" in row.reason
     assert "tag-format" in row.fix
+
+
+@pytest.mark.slow
+def test_build_and_smoke_of_a_vcs_project_between_releases(tmp_path: Path) -> None:
+    """Between two tags the tree builds as a dev version: ``build`` checks dist/ against what the
+    build made (the tag is the version), not against the last tag."""
+    shape = next(shape for shape in SHAPES if shape.name == "setuptools-scm")
+    project = released_repo(shape, tmp_path)
+    done = run_engine(project, "build")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "version from git tags, setuptools-scm" in done.stdout
+    wheels = list((project / "dist").glob("*.whl"))
+    assert len(wheels) == 1 and tagged.wheel_version(wheels[0]).startswith("1.2.1.dev1")
