@@ -93,6 +93,15 @@ def _tool(name: str) -> Handler:
     return handler
 
 
+def _checker(job: str) -> Handler:
+    def handler(args: argparse.Namespace) -> int:
+        from . import checkers
+
+        return checkers.run_job(_config(args), job, out=print)
+
+    return handler
+
+
 def _plan(args: argparse.Namespace) -> int:
     from . import publish
 
@@ -208,6 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("args", nargs=argparse.REMAINDER, help="passed to pytest")
     command("mypy", _tool("mypy"), "type-check typecheck-paths")
     command("black", _tool("black"), "black --check on format-paths")
+    command("format", _checker("format-check"), "the project's formatter (format-check), checking")
+    command("lint", _checker("lint"), "the project's linter (lint)")
+    command("typecheck", _checker("typecheck"), "the project's type checker (typecheck)")
     command("build", _tool("build"), "clean dist/, build sdist and wheel, twine check, sanity")
     command("smoke", _tool("smoke"), "install the built wheel in a brand-new venv and smoke it")
 

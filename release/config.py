@@ -18,6 +18,7 @@ import tomlkit
 import tomlkit.exceptions
 from packaging.utils import canonicalize_name
 
+from . import checkers
 from .errors import ConfigError
 
 if TYPE_CHECKING:
@@ -40,13 +41,14 @@ _STR = ("a string", (str,))
 _LIST = ("a list of strings", (list,))
 _BOOL = ("true or false", (bool,))
 _NUMBER = ("a number from 0 to 100", (int, float))
+_STR_OR_FALSE = ("a string or false", (str, bool))
 KEYS: dict[str, tuple[str, tuple[type, ...]]] = {
     "package": _STR,
     "source": _STR,
     "branch": _STR,
     "remote": _STR,
     "tag-format": _STR,
-    "changelog": _STR,
+    "changelog": _STR_OR_FALSE,
     "version-files": _LIST,
     "exclude": _LIST,
     "coverage-threshold": _NUMBER,
@@ -63,6 +65,10 @@ KEYS: dict[str, tuple[str, tuple[type, ...]]] = {
     "test-index-url": _STR,
     "upload-url": _STR,
     "index-url": _STR,
+    "format-check": _STR_OR_FALSE,
+    "lint": _STR_OR_FALSE,
+    "typecheck": _STR_OR_FALSE,
+    "advisory": _LIST,
 }
 
 _NOT_PACKAGES = {
@@ -123,6 +129,17 @@ class Config:
         from .versions import detect_source
 
         return detect_source(self)
+    changelog_kind: str = "keep-a-changelog"  # "keep-a-changelog", "towncrier" or "none"
+    format_check: str | None = None  # "black" or "ruff"
+    lint: str | None = None  # "ruff"
+    typecheck: str | None = None  # "mypy" or "pyright"
+    advisory: tuple[str, ...] = ()  # checklist rows that WARN instead of FAIL
+    checkers_origin: Mapping[str, str] = field(default_factory=dict)  # job -> how it was found
+
+    def checker(self, job: str) -> checkers.Checker | None:
+        """The configured checker of ``job`` ("format-check", "lint", "typecheck"), if any."""
+        tool = {"format-check": self.format_check, "lint": self.lint}.get(job, self.typecheck)
+        return checkers.checker(job, tool, self.format_paths, self.typecheck_paths)
 
     @property
     def project_name(self) -> str:
@@ -197,6 +214,8 @@ def _check_types(table: Mapping[str, Any]) -> dict[str, Any]:
         ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
         if ok and types == _LIST[1]:
             ok = all(isinstance(item, str) for item in value)
+        if ok and types == _STR_OR_FALSE[1]:
+            ok = value is not True
         if ok and types == _NUMBER[1]:
             ok = 0 <= value <= 100
         if not ok:
@@ -353,6 +372,12 @@ def load(
             ("index-url", ENV_OVERRIDES["index-url"], PYPI_INDEX_URL),
         )
     }
+    changelog_kind, changelog_path = _changelog(root, doc, values)
+    found = checkers.detect(root, doc.unwrap())
+    chosen: dict[str, str | None] = {}
+    origin: dict[str, str] = {}
+    for job, allowed in checkers.JOBS.items():
+        chosen[job], origin[job] = _checker_choice(job, allowed, values, found[job])
     return Config(
         root=root,
         name=name,
@@ -361,7 +386,7 @@ def load(
         branch=values.get("branch", "main"),
         remote=values.get("remote", "origin"),
         tag_format=tag_format,
-        changelog=root / values.get("changelog", "CHANGELOG.md"),
+        changelog=changelog_path,
         version_files=tuple(root / path for path in values.get("version-files", [])),
         coverage_threshold=float(values.get("coverage-threshold", 60)),
         major_on_zero=values.get("major-on-zero", False),
@@ -383,4 +408,57 @@ def load(
         pyproject=pyproject,
         exclude=tuple(values.get("exclude", [])),
         tag_format_origin=tag_origin,
+        changelog_kind=changelog_kind,
+        format_check=chosen["format-check"],
+        lint=chosen["lint"],
+        typecheck=chosen["typecheck"],
+        advisory=_advisory(values.get("advisory", [])),
+        checkers_origin=origin,
     )
+
+
+def _changelog(
+    root: Path, doc: tomlkit.TOMLDocument, values: Mapping[str, Any]
+) -> tuple[str, Path]:
+    """The kind of changelog the project keeps and its file (towncrier's is its ``filename``)."""
+    setting = values.get("changelog")
+    towncrier = plain(doc.get("tool", {})).get("towncrier") if "tool" in doc else None
+    if setting is False:
+        return "none", root / "CHANGELOG.md"
+    if isinstance(towncrier, dict) or (root / "towncrier.toml").is_file():
+        filename = towncrier.get("filename") if isinstance(towncrier, dict) else None
+        return "towncrier", root / (setting or filename or "NEWS.rst")
+    return "keep-a-changelog", root / (setting or "CHANGELOG.md")
+
+
+def _advisory(names: list[str]) -> tuple[str, ...]:
+    for name in names:
+        if name not in checkers.ADVISABLE:
+            close = difflib.get_close_matches(name, checkers.ADVISABLE, n=1, cutoff=0.5)
+            hint = (
+                f"did you mean '{close[0]}'?"
+                if close
+                else "valid: " + ", ".join(checkers.ADVISABLE)
+            )
+            raise ConfigError(f"advisory names {name!r}, which is not a checklist row", hint)
+    return tuple(names)
+
+
+def _checker_choice(
+    job: str, allowed: tuple[str, ...], values: Mapping[str, Any], found: str | None
+) -> tuple[str | None, str]:
+    """The checker of ``job`` and how it was chosen: set in [tool.release], or detected."""
+    if job not in values:
+        if found is None:
+            return None, "none found in the project's configuration"
+        return found, "detected from the project's configuration"
+    setting = values[job]
+    if setting is False:
+        return None, "set to false in [tool.release]"
+    if setting not in allowed:
+        choices = " or ".join(f'"{name}"' for name in allowed)
+        raise ConfigError(
+            f"[tool.release] {job} must be {choices} or false, not {setting!r}",
+            f"set {job} = {choices.split(' or ')[0]} (or false for none)",
+        )
+    return setting, "set in [tool.release]"

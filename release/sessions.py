@@ -95,6 +95,50 @@ def black(session: nox.Session) -> None:
     _engine_run(session, "black")
 
 
+def _checker_tool(session: nox.Session, job: str) -> str | None:
+    """The tool the project configures (or shows) for ``job``; the session installs it."""
+    from . import config
+    from .errors import ReleaseError
+
+    try:
+        check = config.load().checker(job)
+    except ReleaseError as error:
+        session.error(str(error))
+    return None if check is None else check.tool
+
+
+def _checker_tools(session: nox.Session) -> list[str]:
+    """The checkers the project uses that the check tools do not already hold (ruff, pyright)."""
+    tools = {_checker_tool(session, job) for job in ("format-check", "lint", "typecheck")}
+    return sorted(tool for tool in tools if tool and tool not in CHECK_TOOLS)
+
+
+def _checker_session(session: nox.Session, job: str, command: str) -> None:
+    _no_posargs(session)
+    tool = _checker_tool(session, job)
+    project = job == "typecheck" and tool is not None  # a type checker imports the project
+    _install(session, *([tool] if tool else []), "tomlkit", "packaging", project=project)
+    _engine_run(session, command)
+
+
+@nox.session(name="format", default=False, venv_backend=BACKEND)
+def format_check(session: nox.Session) -> None:
+    """Check formatting with the project's formatter (format-check: black or ruff)."""
+    _checker_session(session, "format-check", "format")
+
+
+@nox.session(default=False, venv_backend=BACKEND)
+def lint(session: nox.Session) -> None:
+    """Lint with the project's linter (lint: ruff)."""
+    _checker_session(session, "lint", "lint")
+
+
+@nox.session(default=False, venv_backend=BACKEND)
+def typecheck(session: nox.Session) -> None:
+    """Type-check with the project's type checker (typecheck: mypy or pyright)."""
+    _checker_session(session, "typecheck", "typecheck")
+
+
 @nox.session(venv_backend=BACKEND)
 def coverage(session: nox.Session) -> None:
     """Run the tests under coverage; fail under coverage-threshold."""
@@ -122,7 +166,7 @@ def smoke_venv(session: nox.Session) -> None:
 @nox.session(name="release-check", default=False, venv_backend=BACKEND)
 def release_check(session: nox.Session) -> None:
     """Run the whole pre-release checklist and print one table."""
-    _install(session, *CHECK_TOOLS, project=True)
+    _install(session, *CHECK_TOOLS, *_checker_tools(session), project=True)
     _engine_run(session, "check", *session.posargs)
 
 
@@ -158,7 +202,7 @@ def publish_test(session: nox.Session) -> None:
 def publish(session: nox.Session) -> None:
     """The whole release, steps 1-10; re-run to resume after a failure."""
     args = _one_version(session, "VERSION [--dry-run] [--yes] [--allow-unknown] [--security]")
-    _install(session, *CHECK_TOOLS, project=True)
+    _install(session, *CHECK_TOOLS, *_checker_tools(session), project=True)
     _engine_run(session, "publish", *args)
 
 

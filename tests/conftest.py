@@ -33,6 +33,9 @@ INTERFACE_SESSIONS = (
     "yank",
     "doctor",
     "demo",
+    "format",
+    "lint",
+    "typecheck",
 )
 
 

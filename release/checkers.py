@@ -1,0 +1,160 @@
+"""The code checkers a project uses: its formatter, its linter and its type checker.
+
+Detected from the project's own configuration (``[tool.black]``, ``[tool.ruff]``, ``[tool.mypy]``,
+``pyrightconfig.json``, ...) unless ``[tool.release]`` names them (``format-check``, ``lint``,
+``typecheck``); each runs from the Python environment the engine runs in.
+"""
+
+from __future__ import annotations
+
+import configparser
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping
+
+from . import proc
+from .output import Out
+
+if TYPE_CHECKING:
+    from .config import Config
+
+FORMATTERS = ("black", "ruff")
+LINTERS = ("ruff",)
+TYPE_CHECKERS = ("mypy", "pyright")
+
+# The key of each job in [tool.release], the tools it accepts, and its session.
+JOBS = {
+    "format-check": FORMATTERS,
+    "lint": LINTERS,
+    "typecheck": TYPE_CHECKERS,
+}
+
+
+@dataclass(frozen=True)
+class Checker:
+    """One checker run: the job, the tool, its checklist row name and its command line."""
+
+    job: str  # "format-check", "lint" or "typecheck"
+    tool: str  # "black", "ruff", "mypy" or "pyright"
+    row: str  # the checklist row: "black", "ruff format", "ruff check", "mypy", "pyright"
+    args: tuple[str, ...]  # after the tool's name, before the paths
+    paths: tuple[str, ...]
+
+    def command(self) -> list[str | Path]:
+        return proc.python_tool(self.tool, *self.args, *self.paths)
+
+
+SESSIONS = {"format-check": "format", "lint": "lint", "typecheck": "typecheck"}
+
+# What ``advisory`` may name: a checker (by tool, row or session) or the coverage row.
+ADVISABLE = [
+    "black",
+    "ruff",
+    "ruff format",
+    "ruff check",
+    "mypy",
+    "pyright",
+    "format",
+    "lint",
+    "typecheck",
+    "coverage",
+]
+
+
+def detect(root: Path, pyproject: Mapping[str, Any]) -> dict[str, str | None]:
+    """The checker of each job the project's own configuration shows, None where none does."""
+    tool = pyproject.get("tool", {})
+    tool = tool if isinstance(tool, dict) else {}
+    ruff_files = [root / name for name in ("ruff.toml", ".ruff.toml") if (root / name).is_file()]
+    pre_commit = _read(root / ".pre-commit-config.yaml")
+    ruff = "ruff" in tool or bool(ruff_files) or "astral-sh/ruff-pre-commit" in pre_commit
+    ruff_formats = (
+        isinstance(tool.get("ruff"), dict)
+        and "format" in tool["ruff"]
+        or any("[format]" in _read(path) for path in ruff_files)
+        or "id: ruff-format" in pre_commit
+    )
+    black = "black" in tool or "psf/black" in pre_commit or "id: black" in pre_commit
+    formatter = "black" if black else "ruff" if ruff_formats else None
+    mypy = (
+        "mypy" in tool
+        or (root / "mypy.ini").is_file()
+        or (root / ".mypy.ini").is_file()
+        or _setup_cfg_has(root, "mypy")
+    )
+    pyright = "pyright" in tool or (root / "pyrightconfig.json").is_file()
+    checker = "mypy" if mypy else "pyright" if pyright else None
+    return {"format-check": formatter, "lint": "ruff" if ruff else None, "typecheck": checker}
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _setup_cfg_has(root: Path, section: str) -> bool:
+    parser = configparser.ConfigParser()
+    try:
+        parser.read_string(_read(root / "setup.cfg"))
+    except configparser.Error:
+        return False
+    return parser.has_section(section)
+
+
+def checker(
+    job: str, tool: str | None, format_paths: tuple[str, ...], typecheck_paths: tuple[str, ...]
+) -> Checker | None:
+    """The checker of ``job`` with the configured ``tool`` (None: the project has none)."""
+    if tool is None:
+        return None
+    if job == "format-check":
+        if tool == "ruff":
+            return Checker(job, tool, "ruff format", ("format", "--check"), format_paths)
+        return Checker(job, tool, "black", ("--check",), format_paths)
+    if job == "lint":
+        return Checker(job, tool, "ruff check", ("check",), format_paths)
+    return Checker(job, tool, tool, (), typecheck_paths)
+
+
+def fix_hint(check: Checker) -> str:
+    """What to run to see (or fix) what a failing checker found."""
+    paths = " ".join(check.paths)
+    if check.row == "black":
+        return f"black {paths}"
+    if check.row == "ruff format":
+        return f"ruff format {paths}"
+    if check.row == "ruff check":
+        return f"ruff check --fix {paths}, then fix the rest by hand"
+    return f"nox -s typecheck shows the errors; fix them, or add {check.tool!r} to advisory"
+
+
+def run(check: Checker, root: Path, *, stream: bool = False) -> proc.Result:
+    return proc.run(check.command(), cwd=root, stream=stream)
+
+
+WHAT = {"format-check": "formatter", "lint": "linter", "typecheck": "type checker"}
+
+
+def run_job(cfg: Config, job: str, out: Out = print) -> int:
+    """``python -m release format|lint|typecheck``: the project's checker, its own output.
+
+    Exit 1 when it finds problems, unless the project declared it ``advisory`` (existing debt):
+    then the problems are shown and the exit is 0. No checker configured: said, exit 0.
+    """
+    check = cfg.checker(job)
+    if check is None:
+        out(f"no {WHAT[job]}: {cfg.checkers_origin.get(job, 'not configured')}")
+        out(f"  set {job} in [tool.release] to run one")
+        return 0
+    shown = " ".join(str(part) for part in check.command()[2:])
+    out(f"{check.row} ({cfg.checkers_origin.get(job, 'configured')}): {shown}")
+    result = run(check, cfg.root, stream=True)
+    if result.ok:
+        return 0
+    names = {check.tool, check.row, job, SESSIONS[job]}
+    if names & set(cfg.advisory):
+        out(f"advisory: {check.row} found problems; advisory = {list(cfg.advisory)} lets them pass")
+        return 0
+    return 1

@@ -1,0 +1,37 @@
+"""The rows about the project's files: the version copies and the CHANGELOG."""
+
+from __future__ import annotations
+
+from .rows import FAIL, PASS, WARN, Context, Row
+
+
+def versions_item(ctx: Context) -> list[Row]:
+    from .. import versions
+
+    if ctx.cfg.version_source.is_vcs:
+        from ..vcs_row import vcs_version_row
+
+        return [vcs_version_row(ctx.cfg, ctx.version)]
+    copies = versions.version_copies(ctx.cfg)
+    if not versions.drift(copies):
+        return [Row("version copies", PASS, f"{len(copies)} copies, all {copies[0].value}")]
+    listing = ", ".join(f"{ctx.cfg.relative(c.path)}:{c.line}={c.value}" for c in copies)
+    return [Row("version copies", FAIL, f"drift: {listing}", "nox -s bump -- <version> fixes all")]
+
+
+def changelog_item(ctx: Context) -> list[Row]:
+    from .. import changelog
+
+    path = ctx.cfg.changelog
+    if not path.is_file():
+        return [Row("changelog", FAIL, f"{ctx.cfg.relative(path)} not found", "create it")]
+    text = path.read_text(encoding="utf-8")
+    errors, warnings = changelog.review(text)
+    if ctx.version and changelog.find(text, ctx.version) is not None:
+        warnings = [p for p in warnings if "[Unreleased] section is empty" not in p]
+    name = ctx.cfg.relative(path)
+    if errors:
+        return [Row("changelog", FAIL, "; ".join(errors), f"edit {name} as the reason says")]
+    if warnings:
+        return [Row("changelog", WARN, "; ".join(warnings), f"worth fixing in {name}")]
+    return [Row("changelog", PASS, "parses; dates, order and links consistent")]

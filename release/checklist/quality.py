@@ -1,0 +1,93 @@
+"""The rows about the code: tests and coverage, the project's checkers, the build and smoke test."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from .. import checkers, tools
+from ..errors import ReleaseError
+from ..output import quiet
+from .rows import FAIL, PASS, SKIPPED, UNKNOWN, Context, Row
+
+
+def tests_and_coverage_item(ctx: Context) -> list[Row]:
+    cfg = ctx.cfg
+    outcome = tools.coverage(cfg)
+    summary = tools.pytest_summary(outcome.tests)
+    if outcome.tests.ok:
+        tests_row = Row("tests", PASS, summary)
+    else:
+        tests_row = Row("tests", FAIL, summary, "run nox -s tests and fix the failures")
+    threshold = cfg.coverage_threshold
+    if outcome.percent is None:
+        cov_row = Row("coverage", UNKNOWN, f"no coverage data: {outcome.detail}", "")
+    elif outcome.percent >= threshold:
+        cov_row = Row("coverage", PASS, f"{outcome.detail} ≥ {threshold:g}%")
+    else:
+        cov_row = Row(
+            "coverage",
+            FAIL,
+            f"{outcome.detail} < {threshold:g}%",
+            "add tests for the uncovered lines (nox -s coverage shows them)",
+        )
+    return [tests_row, cov_row]
+
+
+def _checker_item(job: str, ctx: Context) -> list[Row]:
+    """The row of the project's checker for ``job``; SKIPPED, saying why, when it has none."""
+    cfg = ctx.cfg
+    check = cfg.checker(job)
+    if check is None:
+        origin = cfg.checkers_origin.get(job, "not configured")
+        session = checkers.SESSIONS[job]
+        return [Row(session, SKIPPED, f"no {_WHAT[job]}: {origin}", "")]
+    result = checkers.run(check, cfg.root)
+    if result.ok:
+        lines = result.output.strip().splitlines()
+        return [Row(check.row, PASS, lines[-1] if lines else "ok")]
+    reason = result.tail(1) or f"exit {result.returncode}"
+    if "No module named" in result.output:
+        reason = f"{check.tool} is not installed in this environment"
+        return [Row(check.row, UNKNOWN, reason, f"pip install {check.tool}")]
+    return [Row(check.row, FAIL, reason, checkers.fix_hint(check))]
+
+
+_WHAT = {"format-check": "formatter", "lint": "linter", "typecheck": "type checker"}
+
+
+def format_item(ctx: Context) -> list[Row]:
+    return _checker_item("format-check", ctx)
+
+
+def lint_item(ctx: Context) -> list[Row]:
+    return _checker_item("lint", ctx)
+
+
+def typecheck_item(ctx: Context) -> list[Row]:
+    return _checker_item("typecheck", ctx)
+
+
+# The names publish's preflight used before the checkers were configurable.
+mypy_item = typecheck_item
+black_item = format_item
+
+
+def package_item(ctx: Context) -> list[Row]:
+    """Build into a scratch dir (dist/ is left alone) and smoke-test the wheel."""
+    from .. import artifacts
+
+    with tempfile.TemporaryDirectory(prefix="release-check-dist-") as scratch:
+        try:
+            files = artifacts.build_dist(ctx.cfg, Path(scratch) / "dist", out=quiet)
+        except ReleaseError as error:
+            return [
+                Row("build", FAIL, error.message.splitlines()[0], error.hint),
+                Row("smoke", SKIPPED, "nothing was built"),
+            ]
+        build_row = Row("build", PASS, f"{files.sdist.name}, {files.wheel.name}, twine check ok")
+        try:
+            results = artifacts.smoke_dist(ctx.cfg, files.sdist.parent, out=quiet)
+        except ReleaseError as error:
+            return [build_row, Row("smoke", FAIL, " ".join(error.message.split()), error.hint)]
+        return [build_row, Row("smoke", PASS, f"{len(results)} checks in a brand-new venv")]
