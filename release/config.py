@@ -129,6 +129,7 @@ class Config:
         from .versions import detect_source
 
         return detect_source(self)
+
     changelog_kind: str = "keep-a-changelog"  # "keep-a-changelog", "towncrier" or "none"
     format_check: str | None = None  # "black" or "ruff"
     lint: str | None = None  # "ruff"
