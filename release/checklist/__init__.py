@@ -11,10 +11,8 @@ coverage, the project's checkers, build and smoke), ``project`` (version copies,
 from .dependencies import audit_item, outdated_item
 from .project import changelog_item, versions_item
 from .quality import (
-    black_item,
     format_item,
     lint_item,
-    mypy_item,
     package_item,
     tests_and_coverage_item,
     typecheck_item,
@@ -44,10 +42,8 @@ __all__ = [
     "outdated_item",
     "changelog_item",
     "versions_item",
-    "black_item",
     "format_item",
     "lint_item",
-    "mypy_item",
     "package_item",
     "tests_and_coverage_item",
     "typecheck_item",

@@ -68,11 +68,6 @@ def typecheck_item(ctx: Context) -> list[Row]:
     return _checker_item("typecheck", ctx)
 
 
-# The names publish's preflight used before the checkers were configurable.
-mypy_item = typecheck_item
-black_item = format_item
-
-
 def package_item(ctx: Context) -> list[Row]:
     """Build into a scratch dir (dist/ is left alone) and smoke-test the wheel."""
     from .. import artifacts

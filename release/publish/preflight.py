@@ -17,8 +17,9 @@ EXPLOIT_WORDS = re.compile(r"\b(exploit|proof[- ]of[- ]concept|PoC|payload)\b", 
 
 
 PREFLIGHT_ITEMS: tuple[checklist.Item, ...] = (
-    checklist.mypy_item,
-    checklist.black_item,
+    checklist.typecheck_item,
+    checklist.format_item,
+    checklist.lint_item,
     checklist.audit_item,
     checklist.outdated_item,
     checklist.changelog_item,
