@@ -264,16 +264,23 @@ def _dig_table(table: Any, *keys: str) -> Any:
     return table
 
 
-def project_name(doc: Mapping[str, Any]) -> str:
-    """The distribution name: ``[project] name``, or ``[tool.poetry] name`` for Poetry projects."""
+def project_name(doc: Mapping[str, Any], root: Path | None = None) -> str:
+    """The distribution name: ``[project] name``, ``[tool.poetry] name`` for Poetry projects, or
+    setup.cfg's ``[metadata] name`` for setuptools projects without ``[project]``."""
     project = plain(doc.get("project", {}))
     tool = plain(doc.get("tool", {}))
     poetry = tool.get("poetry", {}) if isinstance(tool, dict) else {}
     for table in (project, poetry):
         if isinstance(table, dict) and isinstance(table.get("name"), str) and table["name"]:
             return str(table["name"])
+    if root is not None and "project" not in doc:
+        from .versions.setupcfg import metadata
+
+        name = metadata(root).get("name", "").strip()
+        if name:
+            return name
     raise ConfigError(
-        "pyproject.toml has no [project] name (nor a [tool.poetry] name)",
+        "pyproject.toml has no [project] name (nor a [tool.poetry] name, nor setup.cfg [metadata] name)",
         'add a [project] table with name = "<distribution name>" (PEP 621)',
     )
 
@@ -306,7 +313,7 @@ def load(
     doc = read_pyproject(pyproject)
     project = plain(doc.get("project", {}))
     project = project if isinstance(project, dict) else {}
-    name = project_name(doc)
+    name = project_name(doc, root)
     tool = plain(doc.get("tool", {}))
     table = tool.get("release", {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):

@@ -48,6 +48,8 @@ SHAPES = (
     ),
     Shape("setuptools-attr", "setuptools-attr", ("src/shape_attr/__init__.py",), "{version}"),
     Shape("setuptools-file", "setuptools-file", ("VERSION",), "release-{version}"),
+    Shape("setuptools-cfg", "setuptools-attr", ("src/shape_cfg/__init__.py",)),
+    Shape("setuptools-cfg-static", "setup-cfg", ("setup.cfg",)),
     Shape("hatch-static", "pep621", ("pyproject.toml", "shape_hatch_static/__init__.py")),
     Shape("hatch-path", "hatch-path", ("src/shape_hatch_path/__about__.py",)),
     Shape(
@@ -148,6 +150,13 @@ def test_versions_bump_notes_and_rows(shape: Shape, tmp_path: Path) -> None:
     for name in shape.changed:
         assert only_versions_changed(before[name], after[name]), name
     assert f"## [{NEW}] - {DATE}" in after["CHANGELOG.md"].decode()
+    if "uv.lock" in shape.changed:  # the dependency that shares the version keeps it
+        lock = after["uv.lock"].decode()
+        assert 'name = "shape-helper"\nversion = "1.2.0"' in lock
+        assert 'name = "shape-uv-lock"\nversion = "1.3.0"' in lock
+    if "CITATION.cff" in shape.changed:
+        assert f'date-released: "{DATE}"' in after["CITATION.cff"].decode()
+        assert 'version = "1.3"\nrelease = "1.3.0"' in after["docs/conf.py"].decode()
 
     again = run_engine(project, "versions")
     assert again.returncode == 0, again.stdout + again.stderr

@@ -77,6 +77,10 @@ def resolve(cfg: Config) -> tuple[VersionSource, Site | None]:
     if vcs is not None:
         return vcs, None
     poetry_version = dig(tool, "poetry", "version")
+    if not isinstance(project, dict) and poetry_version is None:
+        from_setup_cfg = _setup_cfg(cfg)
+        if from_setup_cfg is not None:
+            return from_setup_cfg
     if not is_dynamic and poetry_version is None:
         raise ConfigError(
             f"{path.name} has no [project] version (nor a dynamic version, "
@@ -123,6 +127,33 @@ def _dynamic_source(
             else _NO_SOURCE_HINT
         ),
     )
+
+
+def _setup_cfg(cfg: Config) -> tuple[VersionSource, Site] | None:
+    from .setupcfg import version_spec_site
+
+    found = version_spec_site(cfg)
+    if found is None:
+        return None
+    value, site = found
+    where = "setup.cfg [metadata] version"
+    if value.startswith("attr:"):
+        spec = value[len("attr:") :].strip()
+        module, _, attr = spec.rpartition(".")
+        if not module or not attr:
+            raise ConfigError(
+                f"{where} {value!r} is not module.attribute", "write attr: pkg.__version__"
+            )
+        path = _find_module(cfg, module, where)
+        return VersionSource("setuptools-attr", f"{where} = attr: {spec}"), module_attr_site(
+            cfg, path, attr, where
+        )
+    if value.startswith("file:"):
+        name = value[len("file:") :].strip()
+        return VersionSource("setuptools-file", f"{where} = file: {name}"), _whole_file_site(
+            cfg, cfg.root / name, where
+        )
+    return VersionSource("setup-cfg", where), site
 
 
 # --- VCS ----------------------------------------------------------------------------------------
