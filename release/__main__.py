@@ -162,6 +162,13 @@ def _doctor(args: argparse.Namespace) -> int:
     return doctor.run_doctor(_config(args), out=print)
 
 
+def _init(args: argparse.Namespace) -> int:
+    from . import adopt
+
+    root = Path(args.project) if args.project else None
+    return adopt.run_init(root, ci=args.ci, yes=args.yes, out=print)
+
+
 def _demo(args: argparse.Namespace) -> int:
     from . import demo
 
@@ -257,6 +264,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     command("doctor", _doctor, "diagnose what would stop a release")
+
+    init = command("init", _init, "adopt nox-release in this project: detect, show, then write")
+    init.add_argument("--ci", action="store_true", help="also write the two GitHub workflows")
+    init.add_argument("--yes", action="store_true", help="write without asking")
 
     demo = command("demo", _demo, "offline end-to-end release of the bundled sample")
     demo.add_argument("--keep", action="store_true", help="keep the demo directory")

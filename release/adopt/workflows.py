@@ -1,0 +1,242 @@
+"""Pure: the two GitHub Actions workflows ``init --ci`` writes, shaped by what was detected.
+
+:func:`workflow_files` is the one entry point: it returns ``{relative path: text}``. A variant (for
+example a wheel matrix for compiled projects) extends it by building on :class:`WorkflowInputs`
+and replacing the text of the jobs it needs; every job is rendered by its own function here.
+
+* ``ci.yml``: on every push and pull request, ``nox -s tests`` and the project's checker sessions on
+  each supported Python.
+* ``release.yml``: on a pushed release tag, release-check, one build kept as an artifact, then
+  publish-test, upload (trusted publishing) and the GitHub release from those same files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
+RELEASE_PYTHON = "3.12"
+
+
+@dataclass(frozen=True)
+class WorkflowInputs:
+    """What the workflows depend on."""
+
+    name: str  # the distribution name (the PyPI environment's URL)
+    tag_format: str  # "v{version}", "{version}", "release-{version}", ...
+    sessions: tuple[str, ...]  # the CI sessions: tests and the checkers
+    requires_python: str | None = None
+    is_vcs: bool = False  # the version is the tag: every checkout needs the tags
+
+    @property
+    def tag_prefix(self) -> str:
+        return self.tag_format.partition("{version}")[0]
+
+    @property
+    def tag_glob(self) -> str:
+        """The push filter that matches release tags only (``v*``, ``release-*``, ``[0-9]*``)."""
+        return f"{self.tag_prefix}*" if self.tag_prefix else "[0-9]*"
+
+    @property
+    def pythons(self) -> tuple[str, ...]:
+        """The CI Pythons ``requires-python`` allows (all of :data:`PYTHONS` when unset)."""
+        if not self.requires_python:
+            return PYTHONS[:-1]
+        try:
+            spec = SpecifierSet(self.requires_python)
+        except InvalidSpecifier:
+            return PYTHONS[:-1]
+        allowed = tuple(version for version in PYTHONS if spec.contains(version + ".0"))
+        return allowed or PYTHONS[:-1]
+
+
+def workflow_files(inputs: WorkflowInputs) -> dict[str, str]:
+    """``{".github/workflows/ci.yml": …, ".github/workflows/release.yml": …}``."""
+    return {
+        ".github/workflows/ci.yml": ci_workflow(inputs),
+        ".github/workflows/release.yml": release_workflow(inputs),
+    }
+
+
+def _checkout(inputs: WorkflowInputs, full_history: bool = False) -> str:
+    """A checkout step; with the whole history and tags where the job needs them."""
+    lines = ["      - uses: actions/checkout@v5", "        with:"]
+    if full_history or inputs.is_vcs:
+        lines.append("          fetch-depth: 0")
+    lines.append("          persist-credentials: false")
+    return "\n".join(lines) + "\n"
+
+
+def _install(extra: str = "") -> str:
+    return (
+        f"      - name: Install nox, uv and nox-release\n"
+        f"        run: python -m pip install --upgrade nox uv nox-release{extra}\n"
+    )
+
+
+def ci_workflow(inputs: WorkflowInputs) -> str:
+    pythons = ", ".join(f'"{version}"' for version in inputs.pythons)
+    sessions = " ".join(inputs.sessions)
+    return f"""\
+# The checks on every push and pull request (written by nox-release init): {sessions}.
+name: ci
+
+on:
+  push:
+    branches: ["**"]
+  pull_request:
+
+permissions:
+  contents: read
+
+concurrency:
+  group: ci-${{{{ github.ref }}}}
+  cancel-in-progress: true
+
+jobs:
+  nox:
+    name: nox (Python ${{{{ matrix.python-version }}}})
+    runs-on: ubuntu-latest
+    strategy:
+      fail-fast: false
+      matrix:
+        python-version: [{pythons}]
+    steps:
+{_checkout(inputs)}      - uses: actions/setup-python@v6
+        with:
+          python-version: ${{{{ matrix.python-version }}}}
+{_install()}      - name: nox -s {sessions}
+        env:
+          PYTHON_VERSION: ${{{{ matrix.python-version }}}}
+        run: nox --force-python "$PYTHON_VERSION" -s {sessions}
+"""
+
+
+def release_workflow(inputs: WorkflowInputs) -> str:
+    return (
+        _release_header(inputs)
+        + release_check_job(inputs)
+        + build_job(inputs)
+        + publish_job(inputs)
+    )
+
+
+def _release_header(inputs: WorkflowInputs) -> str:
+    return f"""\
+# The release, run by pushing a release tag ({inputs.tag_format}; written by nox-release init).
+# nox -s publish pushes it when publish-from = "ci". release-check checks the tagged commit, build
+# makes dist/ once, then publish-test, upload (trusted publishing: no PyPI secret) and
+# github-release send those same files. Every step skips what is already done: re-run the job
+# after a failure and it finishes the release without uploading a file twice.
+name: release
+
+on:
+  push:
+    tags: ["{inputs.tag_glob}"]
+
+permissions: {{}}
+
+concurrency:
+  group: release-${{{{ github.ref }}}}
+  cancel-in-progress: false
+
+env:
+  PYTHON_VERSION: "{RELEASE_PYTHON}"
+
+jobs:
+"""
+
+
+def _version_step(inputs: WorkflowInputs) -> str:
+    return (
+        "      - name: Version from the tag\n"
+        f'        run: echo "VERSION=${{GITHUB_REF_NAME#{inputs.tag_prefix}}}" >> "$GITHUB_ENV"\n'
+    )
+
+
+def _python() -> str:
+    return (
+        "      - uses: actions/setup-python@v6\n"
+        "        with:\n"
+        "          python-version: ${{ env.PYTHON_VERSION }}\n"
+    )
+
+
+def release_check_job(inputs: WorkflowInputs) -> str:
+    return f"""\
+  release-check:
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+      checks: read
+      statuses: read
+      issues: read
+    steps:
+{_checkout(inputs, full_history=True)}{_python()}{_install()}{_version_step(inputs)}\
+      - name: nox -s release-check
+        env:
+          GITHUB_TOKEN: ${{{{ secrets.GITHUB_TOKEN }}}}
+        run: nox -s release-check -- --json release-check.json --version "$VERSION"
+      - name: Keep the checklist
+        if: always()
+        uses: actions/upload-artifact@v6
+        with:
+          name: release-check
+          path: release-check.json
+          if-no-files-found: ignore
+
+"""
+
+
+def build_job(inputs: WorkflowInputs) -> str:
+    """The job that builds dist/ once (a compiled project's variant replaces this one)."""
+    return f"""\
+  build:
+    needs: release-check
+    runs-on: ubuntu-latest
+    permissions:
+      contents: read
+    steps:
+{_checkout(inputs)}{_python()}{_install()}\
+      - name: nox -s build
+        run: nox -s build
+      - name: Keep dist/ for the publish job
+        uses: actions/upload-artifact@v6
+        with:
+          name: dist
+          path: dist/
+          if-no-files-found: error
+
+"""
+
+
+def publish_job(inputs: WorkflowInputs) -> str:
+    return f"""\
+  publish:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: pypi
+      url: https://pypi.org/project/{inputs.name}/
+    permissions:
+      id-token: write # trusted publishing (twine)
+      contents: write # the GitHub release and its assets
+    steps:
+{_checkout(inputs, full_history=True)}{_python()}{_install()}\
+      - name: The files built once, by the build job
+        uses: actions/download-artifact@v7
+        with:
+          name: dist
+          path: dist/
+{_version_step(inputs)}\
+      - name: nox -s publish-test (TestPyPI, then install from it)
+        run: nox -s publish-test -- "$VERSION"
+      - name: nox -s upload (PyPI, trusted publishing)
+        run: nox -s upload -- "$VERSION"
+      - name: nox -s github-release
+        env:
+          GITHUB_TOKEN: ${{{{ secrets.GITHUB_TOKEN }}}}
+        run: nox -s github-release -- "$VERSION"
+"""
