@@ -3,22 +3,52 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 
-from .. import proc
+from .. import proc, runtime_deps
 from ..config import Config, read_pyproject
 from .rows import FAIL, PASS, UNKNOWN, WARN, Context, Row
 
 
 def audit_item(ctx: Context) -> list[Row]:
-    """pip-audit without --strict and read its JSON: only audited packages count as checked."""
+    """pip-audit on the project's own runtime dependencies, pinned at their installed versions.
+
+    Not the environment: the release tools installed around the project are not what its users
+    get. pip-audit runs without --strict and its JSON is read: only audited packages count.
+    """
     name = "dependencies secure"
-    result = proc.run(
-        proc.python_tool(
-            "pip_audit", "--progress-spinner", "off", "--format", "json", "--skip-editable"
-        ),
-        cwd=ctx.cfg.root,
-        timeout=300,
-    )
+    deps_found = runtime_deps.collect(ctx.cfg)
+    if deps_found.missing:
+        listing = ", ".join(deps_found.missing[:5])
+        return [
+            Row(
+                name,
+                UNKNOWN,
+                f"runtime dependencies not installed here, so their versions are unknown: {listing}",
+                "run the check where the project is installed (nox -s release-check)",
+            )
+        ]
+    if not deps_found.pinned:
+        return [Row(name, PASS, f"no runtime dependencies ({deps_found.source} is empty)")]
+    with tempfile.TemporaryDirectory(prefix="release-audit-") as scratch:
+        requirements = Path(scratch) / "requirements.txt"
+        requirements.write_text("\n".join(deps_found.pinned) + "\n", encoding="utf-8")
+        result = proc.run(
+            proc.python_tool(
+                "pip_audit",
+                "--requirement",
+                requirements,
+                "--no-deps",
+                "--disable-pip",
+                "--progress-spinner",
+                "off",
+                "--format",
+                "json",
+            ),
+            cwd=ctx.cfg.root,
+            timeout=300,
+        )
     try:
         deps = json.loads(result.stdout)["dependencies"]
     except (ValueError, KeyError, TypeError):
@@ -40,7 +70,8 @@ def audit_item(ctx: Context) -> list[Row]:
             Row(
                 name,
                 UNKNOWN,
-                f"nothing audited: pip-audit could not check any of {len(deps)} packages "
+                f"nothing audited: pip-audit could not check any of the {len(deps)} runtime "
+                "dependencies "
                 "(vulnerability database unreachable?)",
                 "run pip-audit where it can reach its database",
             )
@@ -55,7 +86,13 @@ def audit_item(ctx: Context) -> list[Row]:
                 "audit the rest by hand",
             )
         ]
-    return [Row(name, PASS, f"{len(audited)} packages audited, no known vulnerabilities")]
+    return [
+        Row(
+            name,
+            PASS,
+            f"{len(audited)} runtime dependencies audited, no known vulnerabilities",
+        )
+    ]
 
 
 def _direct_dependencies(cfg: Config) -> set[str]:

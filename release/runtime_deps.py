@@ -1,0 +1,83 @@
+"""The project's own runtime dependencies, as installed where the engine runs.
+
+The audit must look at what the project's users install, not at the release tools around it: the
+closure of the project's ``Requires-Dist`` (its installed metadata, which the build wrote, so
+dynamic and Poetry dependencies count too; else its static ``[project].dependencies``), each at the
+version installed here, markers evaluated for this interpreter, extras followed.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from dataclasses import dataclass, field
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from .config import Config, plain, read_pyproject
+
+
+@dataclass
+class RuntimeDeps:
+    """Pinned ``name==version`` lines, and the dependencies that are not installed here."""
+
+    pinned: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    source: str = ""  # where the top-level list came from, for the row's reason
+
+
+def collect(cfg: Config) -> RuntimeDeps:
+    """The runtime closure of the project ``cfg`` releases, at the installed versions."""
+    found = RuntimeDeps()
+    own = str(canonicalize_name(cfg.name))
+    try:
+        top = importlib.metadata.distribution(cfg.name).requires or []
+        found.source = f"the installed {cfg.name}'s Requires-Dist"
+    except importlib.metadata.PackageNotFoundError:
+        project = plain(read_pyproject(cfg.pyproject).get("project", {}))
+        top = [str(spec) for spec in (project.get("dependencies") or [])]
+        found.source = "[project].dependencies"
+    seen = {own}
+    extras_seen: set[tuple[str, str]] = set()
+    queue = [(spec, "") for spec in top]
+    while queue:
+        spec, extra = queue.pop()
+        requirement = _requirement(spec)
+        if requirement is None or not _applies(requirement, extra):
+            continue
+        name = str(canonicalize_name(requirement.name))
+        for wanted in sorted(requirement.extras):
+            if (name, wanted) not in extras_seen:
+                extras_seen.add((name, wanted))
+                queue += [(dep, wanted) for dep in _requires(name)]
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            found.missing.append(name)
+            continue
+        found.pinned.append(f"{name}=={version}")
+        queue += [(dep, "") for dep in _requires(name)]
+    found.pinned.sort()
+    found.missing.sort()
+    return found
+
+
+def _requirement(spec: str) -> Requirement | None:
+    try:
+        return Requirement(spec)
+    except InvalidRequirement:
+        return None
+
+
+def _applies(requirement: Requirement, extra: str) -> bool:
+    return requirement.marker is None or requirement.marker.evaluate({"extra": extra})
+
+
+def _requires(name: str) -> list[str]:
+    try:
+        return importlib.metadata.distribution(name).requires or []
+    except importlib.metadata.PackageNotFoundError:
+        return []
