@@ -15,7 +15,7 @@ from typing import Collection
 
 from packaging.version import InvalidVersion, Version
 
-from . import changelog, files, version, versions
+from . import files, history, proc, version, versions
 from .config import Config
 from .errors import ChangelogError, NothingToRelease, UsageError, VersionError
 from .output import Out
@@ -33,6 +33,8 @@ class BumpPlan:
     edits: dict[Path, str]
     messages: list[str]
     already_done: bool
+    commands: tuple[tuple[str, ...], ...] = ()  # python -m ..., after the files are written
+    root: Path = Path(".")  # where the commands run
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ class _State:
 
     copies: list[VersionCopy]
     current: Version
-    changelog: str
+    history: history.History
 
 
 def plan_bump(
@@ -74,28 +76,25 @@ def plan_bump(
         for copy in state.copies
         if copy.value != text
     ]
-    if not changelog.is_released(state.changelog, text):
-        edits[cfg.changelog] = changelog.release(
-            state.changelog,
-            text,
-            day,
-            tag_format=cfg.tag_format,
-            summary=summary,
-            allow_empty=allow_empty,
-        )
-        messages.append(f"{cfg.relative(cfg.changelog)}  [Unreleased] → [{text}] - {day}")
+    recorded = state.history.release(text, day, summary=summary, allow_empty=allow_empty)
+    edits.update(recorded.edits)
+    messages += recorded.messages
     return BumpPlan(
         current=str(state.current),
         version=text,
         edits=edits,
         messages=messages,
-        already_done=not edits,
+        already_done=not edits and not recorded.commands,
+        commands=tuple(tuple(command) for command in recorded.commands),
+        root=cfg.root,
     )
 
 
 def apply(plan: BumpPlan) -> None:
     """Write every edit of ``plan``: all files change, or (on any failure) none does."""
     files.write_together(plan.edits)
+    for command in plan.commands:  # towncrier build: it writes its file, removes the fragments
+        proc.run(proc.python_tool(*command), cwd=plan.root, check=True)
 
 
 def run_bump(
@@ -123,6 +122,8 @@ def run_bump(
         out(f"  {message}")
     if dry_run:
         out(files.unified_diff(cfg.root, plan.edits).rstrip("\n"))
+        for command in plan.commands:
+            out(f"would run: python -m {' '.join(command)}")
         out("dry run: nothing written")
         return 0
     apply(plan)
@@ -178,32 +179,36 @@ def pending_version(cfg: Config, last: str | None) -> str | None:
     """The newest version the changelog releases that is newer than the last tag (bumped, not
     yet tagged), for a VCS-versioned project."""
     try:
-        text = files.read_text(cfg.changelog)
-    except (FileNotFoundError, IsADirectoryError):
+        recorded = history.History.read(cfg)
+    except (ChangelogError, IsADirectoryError):
         return None
     floor = Version(last) if last else None
     found: list[Version] = []
-    for section in changelog.parse(text):
-        if section.version:
-            found += [parsed for parsed, _ in _parsed(section.version, "")]
+    for released in recorded.versions():
+        found += [parsed for parsed, _ in _parsed(released, "")]
     newer = [parsed for parsed in found if floor is None or parsed > floor]
     return str(max(newer)) if newer else None
 
 
 def run_notes(cfg: Config, wanted: str, out: Out = print) -> int:
     """``notes``: print the CHANGELOG section of one version (the release notes)."""
-    text = _read_changelog(cfg)
+    recorded = history.History.read(cfg)
+    if recorded.kind == history.NONE:
+        raise ChangelogError(
+            "this project keeps no changelog (changelog = false in [tool.release]): no notes",
+            "write the notes by hand, or set changelog to the project's CHANGELOG file",
+        )
     try:
         key = str(version.parse_release_version(wanted)[0])
     except VersionError:
         key = wanted.strip()
-    if changelog.find(text, key) is None:
-        known = [section.version for section in changelog.parse(text) if section.version]
+    if not recorded.has_notes(key):
+        known = recorded.versions()
         raise ChangelogError(
             f"{cfg.relative(cfg.changelog)} has no section for {key}",
             "give one of its versions: " + ", ".join(known) if known else "run bump first",
         )
-    out(changelog.notes(text, key))
+    out(recorded.notes(key))
     return 0
 
 
@@ -235,26 +240,15 @@ def _read_state(cfg: Config) -> _State:
         primary = copies[0]
         where = f"{cfg.relative(primary.path)}:{primary.line}"
         current = version.parse_current_version(primary.value, where)
-    return _State(copies, current, _read_changelog(cfg))
-
-
-def _read_changelog(cfg: Config) -> str:
-    try:
-        return files.read_text(cfg.changelog)
-    except FileNotFoundError:
-        raise ChangelogError(
-            f"{cfg.relative(cfg.changelog)} does not exist",
-            "create it with a '## [Unreleased]' section (keepachangelog.com), "
-            "or set changelog = in [tool.release]",
-        ) from None
+    return _State(copies, current, history.History.read(cfg))
 
 
 def _target(cfg: Config, spec: str, pre: str | None, state: _State) -> tuple[Version, str | None]:
     """The version ``spec`` names (with a normal-form note when it was spelled differently)."""
     rule = spec.strip().lower()
     if rule == "auto":
-        changes = changelog.unreleased_changes(state.changelog)
-        breaking = changelog.is_breaking(state.changelog)
+        changes = state.history.unreleased_changes()
+        breaking = state.history.is_breaking()
         decided = version.decide(changes, breaking, state.current, cfg.major_on_zero)
         if decided is None:
             raise NothingToRelease(
@@ -284,7 +278,7 @@ def _check_target(cfg: Config, state: _State, target: Version, tags: Collection[
     known = _known_versions(cfg, state)
     newer = [(seen, where) for seen, where in known if seen > target]
     started = any(copy.value == text for copy in state.copies)
-    started = started or changelog.is_released(state.changelog, text)
+    started = started or state.history.is_released(text)
     if started and not newer:
         if tag in tags and not _fully_applied(state, text):
             raise VersionError(
@@ -317,9 +311,8 @@ def _known_versions(cfg: Config, state: _State) -> list[tuple[Version, str]]:
     found: list[tuple[Version, str]] = []
     for copy in state.copies:
         found += _parsed(copy.value, f"{cfg.relative(copy.path)}:{copy.line}")
-    for section in changelog.parse(state.changelog):
-        if section.version:
-            found += _parsed(section.version, cfg.relative(cfg.changelog))
+    for released in state.history.versions():
+        found += _parsed(released, cfg.relative(cfg.changelog))
     return found
 
 
@@ -332,7 +325,7 @@ def _parsed(text: str, where: str) -> list[tuple[Version, str]]:
 
 def _fully_applied(state: _State, text: str) -> bool:
     at_target = all(copy.value == text for copy in state.copies)
-    return at_target and changelog.is_released(state.changelog, text)
+    return at_target and state.history.is_released(text)
 
 
 def _rule_examples(current: Version) -> str:

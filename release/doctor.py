@@ -115,6 +115,9 @@ def backend_rows(cfg: Config) -> list[Row]:
 
 
 def changelog_rows(cfg: Config, version: str) -> list[Row]:
+    if cfg.changelog_kind != "keep-a-changelog":
+        kind = "towncrier builds the news file" if cfg.changelog_kind == "towncrier" else "none"
+        return [Row("changelog", PASS, f"not edited by nox-release ({kind})")]
     if not cfg.changelog.is_file():
         return [Row("changelog", FAIL, f"{cfg.relative(cfg.changelog)} not found", "create it")]
     text = cfg.changelog.read_text(encoding="utf-8")

@@ -107,6 +107,18 @@ def _checker_tool(session: nox.Session, job: str) -> str | None:
     return None if check is None else check.tool
 
 
+def _history_tools(session: nox.Session) -> list[str]:
+    """towncrier, for a project whose news file towncrier builds."""
+    from . import config
+    from .errors import ReleaseError
+
+    try:
+        kind = config.load().changelog_kind
+    except ReleaseError as error:
+        session.error(str(error))
+    return ["towncrier"] if kind == "towncrier" else []
+
+
 def _checker_tools(session: nox.Session) -> list[str]:
     """The checkers the project uses that the check tools do not already hold (ruff, pyright)."""
     tools = {_checker_tool(session, job) for job in ("format-check", "lint", "typecheck")}
@@ -178,7 +190,7 @@ def bump(session: nox.Session) -> None:
         "VERSION|major|minor|patch|auto [--pre rc|a|b] [--date YYYY-MM-DD] [--summary TEXT] "
         "[--allow-empty] [--dry-run]",
     )
-    _install(session)
+    _install(session, *_history_tools(session))
     _engine_run(session, "bump", *args)
 
 

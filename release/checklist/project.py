@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .rows import FAIL, PASS, WARN, Context, Row
+from .rows import FAIL, PASS, SKIPPED, WARN, Context, Row
 
 
 def versions_item(ctx: Context) -> list[Row]:
@@ -23,6 +23,10 @@ def changelog_item(ctx: Context) -> list[Row]:
     from .. import changelog
 
     path = ctx.cfg.changelog
+    if ctx.cfg.changelog_kind == "none":
+        return [Row("changelog", SKIPPED, "the project keeps none (changelog = false)")]
+    if ctx.cfg.changelog_kind == "towncrier":
+        return [_towncrier_row(ctx)]
     if not path.is_file():
         return [Row("changelog", FAIL, f"{ctx.cfg.relative(path)} not found", "create it")]
     text = path.read_text(encoding="utf-8")
@@ -35,3 +39,22 @@ def changelog_item(ctx: Context) -> list[Row]:
     if warnings:
         return [Row("changelog", WARN, "; ".join(warnings), f"worth fixing in {name}")]
     return [Row("changelog", PASS, "parses; dates, order and links consistent")]
+
+
+def _towncrier_row(ctx: Context) -> Row:
+    """towncrier writes the news file: the row checks it has the section of the version."""
+    from .. import history
+
+    recorded = history.History.read(ctx.cfg)
+    name = ctx.cfg.relative(ctx.cfg.changelog)
+    if ctx.version is None:
+        waiting = sum(len(entries) for entries in recorded.unreleased_changes().values())
+        return Row("changelog", PASS, f"towncrier: {waiting} news fragment(s) waiting")
+    if recorded.has_notes(ctx.version):
+        return Row("changelog", PASS, f"towncrier built the {ctx.version} section of {name}")
+    return Row(
+        "changelog",
+        FAIL,
+        f"{name} has no section for {ctx.version}",
+        f"nox -s bump -- {ctx.version} runs towncrier build",
+    )

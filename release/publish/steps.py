@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from .. import artifacts, bump, changelog, dist, index, plan, smoke, tools
+from .. import artifacts, bump, dist, history, index, plan, smoke, tools
 from ..errors import CheckFailed, ReleaseError, StepFailed
 from ..output import STEP_INDENT, Out, quiet, result_lines
 from ..version import next_patch
@@ -144,8 +144,8 @@ class TagStep(_Step):
         return commit is not None and commit == self.r.git.head()
 
     def run(self, out: Out) -> None:
-        text = self.r.cfg.changelog.read_text(encoding="utf-8")
-        message = f"{self.r.commit_message}\n\n{changelog.notes(text, self.r.version)}\n"
+        notes = history.History.read(self.r.cfg).notes(self.r.version)
+        message = f"{self.r.commit_message}\n\n{notes}\n"
         self.r.git.create_tag(self.r.tag, message)
 
 
@@ -323,10 +323,8 @@ class GitHubStep(_Step):
         cfg = self.r.cfg
         # The assets are the release's files: a missing or stale dist/ is an error, not "none".
         files = dist.check_dist(self.r.dist_dir, cfg.name, self.r.version)
-        text = cfg.changelog.read_text(encoding="utf-8")
-        report = github.publish_version(
-            cfg, self.r.version, list(files.all), changelog.notes(text, self.r.version)
-        )
+        notes = history.History.read(cfg).notes(self.r.version)
+        report = github.publish_version(cfg, self.r.version, list(files.all), notes)
         out(f"     {report}")
 
 

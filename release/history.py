@@ -1,0 +1,180 @@
+"""The project's record of changes, whichever kind it keeps: a Keep a Changelog file (edited by
+nox-release), a towncrier news file (built by ``towncrier build``), or none (``changelog = false``).
+
+What bump, notes and publish ask of it goes through :class:`History`, so each kind answers in its
+own way: a Keep a Changelog file has its Unreleased section promoted; a towncrier project has
+``towncrier build --version X`` run after the version files are written, and its notes read from
+the section that built; a project without a changelog has versions written and empty notes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import changelog, files
+from .changelog import towncrier
+from .config import Config, plain, read_pyproject
+from .errors import ChangelogError
+
+KEEP_A_CHANGELOG, TOWNCRIER, NONE = "keep-a-changelog", "towncrier", "none"
+
+# towncrier's own fragment types, as the Keep a Changelog categories the bump rules know.
+_FRAGMENT_CATEGORIES = {
+    "feature": "Added",
+    "bugfix": "Fixed",
+    "doc": "Documentation",
+    "removal": "Removed",
+    "misc": "Changed",
+}
+_FRAGMENT = re.compile(r"[^.]*\.(?P<type>[\w-]+)(?:\.\d+)?(?:\.(?:md|rst|txt))?")
+
+
+@dataclass(frozen=True)
+class Release:
+    """What releasing a version changes in the history: file edits, then commands to run."""
+
+    edits: dict[Path, str]
+    commands: list[list[str]]
+    messages: list[str]
+
+
+class History:
+    """The record of changes of the project ``cfg`` releases, as it is on disk now."""
+
+    def __init__(self, cfg: Config, text: str) -> None:
+        self.cfg = cfg
+        self.kind = cfg.changelog_kind
+        self.text = text
+
+    @classmethod
+    def read(cls, cfg: Config) -> History:
+        if cfg.changelog_kind == NONE:
+            return cls(cfg, "")
+        try:
+            return cls(cfg, files.read_text(cfg.changelog))
+        except FileNotFoundError:
+            if cfg.changelog_kind == TOWNCRIER:
+                return cls(cfg, "")  # towncrier creates it on the first build
+            raise ChangelogError(
+                f"{cfg.relative(cfg.changelog)} does not exist",
+                "create it with a '## [Unreleased]' section (keepachangelog.com), "
+                "or set changelog = in [tool.release] (false: the project keeps none)",
+            ) from None
+
+    # -- what a release asks ------------------------------------------------------------------
+
+    def is_released(self, version: str) -> bool:
+        """``version`` has its section (a project without changelog has nothing to write)."""
+        if self.kind == NONE:
+            return True
+        if self.kind == TOWNCRIER:
+            return towncrier.section(self.text, version) is not None
+        return changelog.is_released(self.text, version)
+
+    def versions(self) -> list[str]:
+        """The versions with a section, in PEP 440 normal form."""
+        if self.kind == NONE:
+            return []
+        if self.kind == TOWNCRIER:
+            return towncrier.versions(self.text)
+        return [section.version for section in changelog.parse(self.text) if section.version]
+
+    def has_notes(self, version: str) -> bool:
+        if self.kind == NONE:
+            return False
+        if self.kind == TOWNCRIER:
+            return towncrier.section(self.text, version) is not None
+        return changelog.find(self.text, version) is not None
+
+    def notes(self, version: str) -> str:
+        """The release notes of ``version``: its section's text ("" without a changelog)."""
+        if self.kind == NONE:
+            return ""
+        if self.kind == TOWNCRIER:
+            found = towncrier.section(self.text, version)
+            if found is None:
+                raise ChangelogError(
+                    f"{self.cfg.relative(self.cfg.changelog)} has no section for {version}",
+                    f"run bump (it runs towncrier build --version {version})",
+                )
+            return found
+        return changelog.notes(self.text, version)
+
+    def unreleased_changes(self) -> dict[str, list[str]]:
+        """The changes waiting for a release, by Keep a Changelog category (what ``auto`` reads)."""
+        if self.kind == NONE:
+            return {}
+        if self.kind == TOWNCRIER:
+            return self._fragments()
+        return changelog.unreleased_changes(self.text)
+
+    def is_breaking(self) -> bool:
+        if self.kind == KEEP_A_CHANGELOG:
+            return changelog.is_breaking(self.text)
+        return any("breaking" in name.lower() for name in self.unreleased_changes())
+
+    def release(self, version: str, day: str, *, summary: str | None, allow_empty: bool) -> Release:
+        """The edits (and commands) that record ``version``; nothing when already recorded."""
+        path = self.cfg.relative(self.cfg.changelog)
+        if self.is_released(version):
+            return Release({}, [], [])
+        if self.kind == TOWNCRIER:
+            if not allow_empty and not self._fragments():
+                raise ChangelogError(
+                    f"towncrier has no news fragments to build {version} from "
+                    f"(looked in {self.cfg.relative(self._fragment_dir())})",
+                    "add a fragment (e.g. 123.feature.md), or pass --allow-empty",
+                )
+            command = ["towncrier", "build", "--version", version, "--date", day, "--yes"]
+            return Release({}, [command], [f"{path}  towncrier build --version {version}"])
+        text = changelog.release(
+            self.text,
+            version,
+            day,
+            tag_format=self.cfg.tag_format,
+            summary=summary,
+            allow_empty=allow_empty,
+        )
+        return Release(
+            {self.cfg.changelog: text}, [], [f"{path}  [Unreleased] → [{version}] - {day}"]
+        )
+
+    # -- towncrier's fragments ----------------------------------------------------------------
+
+    def _settings(self) -> dict[str, object]:
+        tool = plain(read_pyproject(self.cfg.pyproject).get("tool", {}))
+        settings = tool.get("towncrier", {}) if isinstance(tool, dict) else {}
+        return settings if isinstance(settings, dict) else {}
+
+    def _fragment_dir(self) -> Path:
+        settings = self._settings()
+        directory = settings.get("directory")
+        if isinstance(directory, str):
+            return self.cfg.root / directory
+        package_dir = settings.get("package_dir", ".")
+        package = settings.get("package", "")
+        return self.cfg.root / str(package_dir) / str(package) / "newsfragments"
+
+    def _fragments(self) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        folder = self._fragment_dir()
+        if not folder.is_dir():
+            return found
+        configured = self._settings().get("type", [])
+        types = (
+            set(_FRAGMENT_CATEGORIES)
+            | {str(entry.get("directory")) for entry in configured if isinstance(entry, dict)}
+            if isinstance(configured, list)
+            else set(_FRAGMENT_CATEGORIES)
+        )
+        for fragment in sorted(folder.iterdir()):
+            match = _FRAGMENT.fullmatch(fragment.name)
+            if not fragment.is_file() or match is None or match.group("type") not in types:
+                continue
+            kind = match.group("type")
+            category = _FRAGMENT_CATEGORIES.get(kind, kind.capitalize())
+            text = fragment.read_text(encoding="utf-8").strip()
+            found.setdefault(category, []).append(text or fragment.name)
+        return found
