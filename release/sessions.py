@@ -8,6 +8,7 @@ Sessions are thin: each prepares an environment and calls one engine command (``
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import nox
@@ -50,8 +51,20 @@ def _install(session: nox.Session, *tools: str, project: bool = False) -> None:
     if not engine and not project:
         engine = ["."]  # releasing nox-release itself: the engine is the project
     packages = [*(_project() if project else []), *engine, *tools]
+    before = _build_leftovers()
     if packages:
         session.install(*packages)
+    if project:
+        # installing a setuptools project (-e .) writes build/ and *.egg-info next to its
+        # sources; the environment does not need them, and the project is left as it was
+        for path in _build_leftovers() - before:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _build_leftovers() -> set[Path]:
+    root = Path.cwd()
+    found = {root / "build"} if (root / "build").is_dir() else set()
+    return found | set(root.glob("*.egg-info")) | set(root.glob("src/*.egg-info"))
 
 
 def _engine_run(session: nox.Session, *args: str) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
 from .. import checkers, tools
+from ..config import Config
 from ..errors import ReleaseError
+from ..git import Git
 from ..output import quiet
 from .rows import FAIL, PASS, SKIPPED, UNKNOWN, Context, Row
 
@@ -20,15 +23,16 @@ def tests_and_coverage_item(ctx: Context) -> list[Row]:
     else:
         tests_row = Row("tests", FAIL, summary, "run nox -s tests and fix the failures")
     threshold = cfg.coverage_threshold
+    own = outcome.own_threshold_note
     if outcome.percent is None:
         cov_row = Row("coverage", UNKNOWN, f"no coverage data: {outcome.detail}", "")
     elif outcome.percent >= threshold:
-        cov_row = Row("coverage", PASS, f"{outcome.detail} ≥ {threshold:g}%")
+        cov_row = Row("coverage", PASS, f"{outcome.detail} ≥ {threshold:g}%{own}")
     else:
         cov_row = Row(
             "coverage",
             FAIL,
-            f"{outcome.detail} < {threshold:g}%",
+            f"{outcome.detail} < {threshold:g}%{own}",
             "add tests for the uncovered lines (nox -s coverage shows them)",
         )
     return [tests_row, cov_row]
@@ -74,7 +78,8 @@ def package_item(ctx: Context) -> list[Row]:
 
     with tempfile.TemporaryDirectory(prefix="release-check-dist-") as scratch:
         try:
-            files = artifacts.build_dist(ctx.cfg, Path(scratch) / "dist", out=quiet)
+            source = _copy_of_the_tree(ctx.cfg, Path(scratch) / "src")
+            files = artifacts.build_dist(ctx.cfg, Path(scratch) / "dist", source=source, out=quiet)
         except ReleaseError as error:
             return [
                 Row("build", FAIL, error.message.splitlines()[0], error.hint),
@@ -86,3 +91,26 @@ def package_item(ctx: Context) -> list[Row]:
         except ReleaseError as error:
             return [build_row, Row("smoke", FAIL, " ".join(error.message.split()), error.hint)]
         return [build_row, Row("smoke", PASS, f"{len(results)} checks in a brand-new venv")]
+
+
+def _copy_of_the_tree(cfg: Config, dest: Path) -> Path:
+    """The work tree as the build sees it, outside the project, so that nothing a backend writes
+    while building (setuptools' ``build/`` and ``*.egg-info``) lands in the project.
+
+    In a git repository: a ``--shared`` clone (no object copied, nothing written to the project's
+    repository) checked out at a commit of the work tree's tracked files (``git stash create``
+    makes one without touching any ref). The clone has the tags, so VCS versions come out as they
+    would in place. Elsewhere: a copy of the directory.
+    """
+    git = Git(cfg.root)
+    head = git.commit_of("HEAD") if git.is_repo() else None
+    if head is None:
+        shutil.copytree(
+            cfg.root, dest, ignore=shutil.ignore_patterns(".git", "build", "dist", "*.egg-info")
+        )
+        return dest
+    snapshot = git.run("stash", "create").stdout.strip() or head
+    top = Path(git.run("rev-parse", "--show-toplevel").stdout.strip())
+    git.run("clone", "--quiet", "--shared", "--no-checkout", str(top), str(dest))
+    Git(dest).run("-c", "advice.detachedHead=false", "checkout", "--quiet", snapshot)
+    return dest / cfg.root.resolve().relative_to(top.resolve())

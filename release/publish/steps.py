@@ -60,12 +60,17 @@ class TestsStep(_Step):
                 "fix the tests and re-run publish: finished steps are skipped",
             )
         threshold = self.r.cfg.coverage_threshold
-        if outcome.percent is None or outcome.percent < threshold:
+        if outcome.percent is None:
             raise StepFailed(
-                f"coverage {outcome.detail} is below {threshold:g}%",
+                f"coverage measured nothing: {outcome.detail}",
+                "run nox -s coverage to see why, fix it and re-run publish",
+            )
+        if outcome.percent < threshold:
+            raise StepFailed(
+                f"coverage {outcome.detail} is below {threshold:g}%{outcome.own_threshold_note}",
                 "add tests (nox -s coverage shows the uncovered lines) and re-run publish",
             )
-        out(f"     {summary}; coverage {outcome.detail}")
+        out(f"     {summary}; coverage {outcome.detail}{outcome.own_threshold_note}")
         self.r.record("tests", tested)
 
 
