@@ -8,6 +8,8 @@ Detected from the project's own configuration (``[tool.black]``, ``[tool.ruff]``
 from __future__ import annotations
 
 import configparser
+import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
@@ -131,7 +133,32 @@ def fix_hint(check: Checker) -> str:
 
 
 def run(check: Checker, root: Path, *, stream: bool = False) -> proc.Result:
-    return proc.run(check.command(), cwd=root, stream=stream)
+    return proc.run(check.command(), cwd=root, env=cache_env(check.tool, root), stream=stream)
+
+
+_CACHE_VARIABLES = {
+    "mypy": ("MYPY_CACHE_DIR", "cache_dir"),
+    "ruff": ("RUFF_CACHE_DIR", "cache-dir"),
+}
+
+
+def cache_env(tool: str, root: Path) -> dict[str, str]:
+    """The environment for ``tool``: its cache in the user's cache dir, not in the project
+    (release-check leaves the project as it was). A cache dir the project sets itself wins."""
+    env = dict(os.environ)
+    if tool not in _CACHE_VARIABLES:
+        return env
+    variable, key = _CACHE_VARIABLES[tool]
+    from .config import read_pyproject
+
+    pyproject = root / "pyproject.toml"
+    tables = read_pyproject(pyproject).get("tool", {}) if pyproject.is_file() else {}
+    own = tables.get(tool, {}).get(key)
+    if variable not in env and own is None:
+        base = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        digest = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
+        env[variable] = str(base / "nox-release" / tool / digest)
+    return env
 
 
 WHAT = {"format-check": "formatter", "lint": "linter", "typecheck": "type checker"}

@@ -6,7 +6,6 @@ functions serve the single-purpose commands (``python -m release mypy``) and the
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
@@ -14,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from . import proc
+from . import checkers, proc
 from .config import Config, read_pyproject
 from .errors import CheckFailed, UsageError
 from .output import Out
@@ -96,23 +95,11 @@ def _own_fail_under(cfg: Config, env: dict[str, str]) -> float | None:
 _NO_CACHE = ("-p", "no:cacheprovider")  # no .pytest_cache in the project
 
 
-def _mypy_env(cfg: Config) -> dict[str, str]:
-    """mypy keeps its incremental cache in the user's cache dir, not in the project (a
-    ``cache_dir`` the project configures itself still wins)."""
-    env = dict(os.environ)
-    own = read_pyproject(cfg.pyproject).get("tool", {}).get("mypy", {}).get("cache_dir")
-    if "MYPY_CACHE_DIR" not in env and own is None:
-        base = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-        digest = hashlib.sha256(str(cfg.root.resolve()).encode("utf-8")).hexdigest()[:16]
-        env["MYPY_CACHE_DIR"] = str(base / "nox-release" / "mypy" / digest)
-    return env
-
-
 def mypy(cfg: Config, *, stream: bool = False) -> proc.Result:
     return proc.run(
         proc.python_tool("mypy", *cfg.typecheck_paths),
         cwd=cfg.root,
-        env=_mypy_env(cfg),
+        env=checkers.cache_env("mypy", cfg.root),
         stream=stream,
     )
 
