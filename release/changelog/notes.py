@@ -89,7 +89,8 @@ def is_released(text: str, version: str) -> bool:
     sec = doc.find(wanted)
     if sec is None or sec.date is None:
         return False
-    if link_base(doc) is not None and doc.link_for(wanted) is None:
+    bottom_links = doc.links and not any(other.url is not None for other in doc.sections)
+    if bottom_links and link_base(doc) is not None and doc.link_for(wanted) is None:
         return False
     table = find_table(doc)
     return table is None or table.row_for(doc, wanted, sec.title) is not None

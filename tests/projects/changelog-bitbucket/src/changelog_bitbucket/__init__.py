@@ -1,0 +1,1 @@
+"""Bitbucket compare links"""

@@ -1,0 +1,1 @@
+"""Codeberg (Gitea, Forgejo) links; the oldest release has none"""

@@ -1,0 +1,1 @@
+"""before its first release, linked to the commits of main"""

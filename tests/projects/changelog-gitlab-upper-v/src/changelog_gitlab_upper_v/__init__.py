@@ -1,0 +1,1 @@
+"""[UNRELEASED], v-prefixed versions, GitLab links"""

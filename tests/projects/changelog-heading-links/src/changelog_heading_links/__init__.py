@@ -1,0 +1,1 @@
+"""compare links inside the headings, tags without a v"""

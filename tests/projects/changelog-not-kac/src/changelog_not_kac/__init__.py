@@ -1,0 +1,1 @@
+"""headings that are not Keep a Changelog"""

@@ -1,0 +1,1 @@
+"""headings without brackets and no links"""

@@ -1,0 +1,1 @@
+"""towncrier builds the news file from fragments"""
