@@ -19,7 +19,7 @@ from typing import IO
 
 from .errors import PackageIndexError
 
-STARTUP_TIMEOUT = 30.0
+STARTUP_TIMEOUT = 120.0  # generous: a loaded machine starts Python slowly
 
 
 def free_port() -> int:
@@ -41,6 +41,9 @@ class LocalIndex:
         self.packages.mkdir(parents=True, exist_ok=True)
         self.log_path = base / "pypiserver.log"
         self.port = port or free_port()
+        # A port picked here can be taken by another process before the server binds it (parallel
+        # test workers): then start() picks another one. A port the caller chose is kept.
+        self._port_chosen_here = port is None
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
 
@@ -63,6 +66,31 @@ class LocalIndex:
     def start(self) -> None:
         if self.running:
             return
+        for _ in range(3):
+            answered = self._health_checks_logged()
+            self._launch()
+            if self._wait_until_up(answered):
+                return
+            lost_race = self._port_chosen_here and "in use" in self._log_text()
+            self.stop()
+            if not lost_race:
+                break
+            self.port = free_port()
+        log = self._log_text()
+        raise PackageIndexError(
+            f"pypiserver did not come up on port {self.port}:\n{log[-2000:]}",
+            "is pypiserver installed (pip install pypiserver) and the port free?",
+        )
+
+    def _log_text(self) -> str:
+        if not self.log_path.exists():
+            return ""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def _health_checks_logged(self) -> int:
+        return self._log_text().count('"GET /health ')
+
+    def _launch(self) -> None:
         self._log = self.log_path.open("ab")
         self._process = subprocess.Popen(
             [
@@ -91,25 +119,25 @@ class LocalIndex:
             stdin=subprocess.DEVNULL,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
-        self._wait_until_up()
 
-    def _wait_until_up(self) -> None:
+    def _wait_until_up(self, answered_before: int) -> bool:
+        """Poll /health until this server answers it (True), or exits or times out (False).
+
+        The answer must show in this server's own log: a server of another process that took the
+        port first would answer too, while this one exits with "address in use".
+        """
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while time.monotonic() < deadline:
             if not self.running:
-                break
+                return False
             try:
                 with urllib.request.urlopen(self.url + "/health", timeout=2) as response:
-                    if response.status == 200:
-                        return
+                    if response.status == 200 and self._health_checks_logged() > answered_before:
+                        return True
             except (urllib.error.URLError, OSError):
-                time.sleep(0.1)
-        log = self.log_path.read_text(encoding="utf-8", errors="replace")
-        self.stop()
-        raise PackageIndexError(
-            f"pypiserver did not come up on port {self.port}:\n{log[-2000:]}",
-            "is pypiserver installed (pip install pypiserver) and the port free?",
-        )
+                pass
+            time.sleep(0.05)
+        return False
 
     def stop(self) -> None:
         if self._process is not None:

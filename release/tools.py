@@ -63,6 +63,8 @@ def coverage(cfg: Config, extra: Sequence[str] = (), *, stream: bool = False) ->
             env=env,
             stream=stream,
         )
+        if any(Path(scratch).glob(".coverage.*")):  # parallel data (xdist workers, subprocesses)
+            proc.run(proc.python_tool("coverage", "combine", "-q"), cwd=cfg.root, env=env)
         report_file = Path(scratch) / "coverage.json"
         report = proc.run(
             proc.python_tool("coverage", "json", "-q", "-o", report_file), cwd=cfg.root, env=env

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
+from filelock import FileLock
 
 from release.demo import SAMPLE
 
@@ -37,6 +39,14 @@ INTERFACE_SESSIONS = (
     "lint",
     "typecheck",
 )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under ``coverage run`` with ``patch = ["subprocess"]``, coverage starts in every Python
+    process started from here. Only the xdist workers (started by the controller) should be: a
+    worker, or a run without workers, stops passing it on to the tools its tests start."""
+    if os.environ.get("PYTEST_XDIST_WORKER") or not getattr(config.option, "numprocesses", None):
+        os.environ.pop("COVERAGE_PROCESS_CONFIG", None)
 
 
 def git(cwd: Path, *args: str) -> str:
@@ -104,6 +114,38 @@ def make_repo(project: Path, remote: Path) -> Path:
     git(project, "remote", "add", "origin", str(remote))
     git(project, "push", "--quiet", "-u", "origin", "main")
     return project
+
+
+def _sample_digest() -> str:
+    """A digest of the sample's files: a build is shared only with runs of the same sample."""
+    digest = hashlib.sha256()
+    for path in sorted(SAMPLE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.parent.name != "dist":
+            digest.update(str(path.relative_to(SAMPLE)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@pytest.fixture(scope="session")
+def sample_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``dist/`` of one real build of the sample at 0.2.0 (sdist and wheel), built once per test
+    run and shared by every xdist worker. Read-only: copy it before changing anything."""
+    from release import dist
+
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # the run's directory, common to its workers only
+        shared = tmp_path_factory.getbasetemp().parent
+    else:  # not under xdist: this process is the whole run
+        shared = tmp_path_factory.getbasetemp()
+    target = shared / f"sample-dist-{_sample_digest()}"
+    with FileLock(str(target) + ".lock"):
+        done = target / "done"
+        if not done.is_file():
+            project = target / "sample"
+            if project.exists():
+                shutil.rmtree(project)
+            copy_sample(project)
+            dist.build(project, target / "dist")
+            done.write_text("built\n")
+    return target / "dist"
 
 
 @pytest.fixture

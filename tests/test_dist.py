@@ -22,12 +22,10 @@ def copy_sample(target: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """dist/ of one real build of the sample at 0.2.0 (tests copy it before changing anything)."""
-    project = copy_sample(tmp_path_factory.mktemp("dist") / "sample")
-    dist.build(project, project / "dist")
-    return project / "dist"
+@pytest.fixture
+def built(sample_dist: Path) -> Path:
+    """dist/ of one real build of the sample at 0.2.0, shared by the run (copy it to change it)."""
+    return sample_dist
 
 
 @pytest.fixture

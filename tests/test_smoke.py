@@ -33,9 +33,10 @@ def build_sample(target: Path, *, init_version: str = "0.2.0", cli_version: str 
     return next(path for path in files if path.suffix == ".whl")
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_sample(tmp_path_factory.mktemp("smoke"))
+@pytest.fixture
+def wheel(sample_dist: Path) -> Path:
+    """The sample's wheel at 0.2.0, built once per run."""
+    return next(path for path in sample_dist.iterdir() if path.suffix == ".whl")
 
 
 @pytest.fixture
