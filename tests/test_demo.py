@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,15 +13,16 @@ from tests.conftest import REPO, engine_env
 from tests.fake_github import FAKE_TOKEN, FakeGitHub
 
 
-def demo_dirs() -> set[str]:
-    return {p.name for p in Path(tempfile.gettempdir()).glob("nox-release-demo-*")}
+def demo_dirs(temp: Path) -> set[str]:
+    return {p.name for p in temp.glob("nox-release-demo-*")}
 
 
-def run_demo(**env: str) -> subprocess.CompletedProcess[str]:
+def run_demo(temp: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """The demo with its own temporary directory (tests in other workers run demos too)."""
     return subprocess.run(
         [sys.executable, "-m", "release", "demo"],
         cwd=REPO,
-        env=engine_env(**env),
+        env=engine_env(TMPDIR=str(temp), **env),
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -31,9 +31,9 @@ def run_demo(**env: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.slow
-def test_demo_releases_the_sample_and_cleans_up() -> None:
-    before = demo_dirs()
-    done = run_demo()
+def test_demo_releases_the_sample_and_cleans_up(tmp_path: Path) -> None:
+    before = demo_dirs(tmp_path)
+    done = run_demo(tmp_path)
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
     # The story: every step ran, timed, in order.
@@ -45,17 +45,19 @@ def test_demo_releases_the_sample_and_cleans_up() -> None:
     assert "GitHub release: SKIPPED" in output
     assert "Released omi-openclaw 0.3.0 end to end" in output
     # Servers stopped, files removed.
-    assert demo_dirs() == before
-    leftover = subprocess.run(["pgrep", "-f", "nox-release-demo-"], capture_output=True, text=True)
+    assert demo_dirs(tmp_path) == before
+    leftover = subprocess.run(
+        ["pgrep", "-f", str(tmp_path / "nox-release-demo-")], capture_output=True, text=True
+    )
     assert leftover.stdout.strip() == ""
 
 
 @pytest.mark.slow
-def test_demo_creates_the_github_release_against_a_local_stand_in() -> None:
+def test_demo_creates_the_github_release_against_a_local_stand_in(tmp_path: Path) -> None:
     fake = FakeGitHub(repo="omi-dev/omi-openclaw").start()
     try:
         fake.add_tag("v0.3.0")  # GitHub has the tag once it is pushed there
-        done = run_demo(**fake.env())
+        done = run_demo(tmp_path, **fake.env())
     finally:
         fake.stop()
     output = done.stdout + done.stderr
