@@ -76,10 +76,6 @@ def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("RELEASE_TEST_INDEX_URL", "RELEASE_INDEX_URL"):
         monkeypatch.setenv(var, f"{closed}/simple/")
     monkeypatch.setenv("RELEASE_GITHUB_API_URL", closed)
-    # pip-audit's vulnerability database too (its documented settings): the audit row is UNKNOWN
-    # at once instead of after a minute of look-ups that could not be trusted anyway.
-    monkeypatch.setenv("PIP_AUDIT_VULNERABILITY_SERVICE", "osv")
-    monkeypatch.setenv("PIP_AUDIT_OSV_URL", f"{closed}/v1/query")
     for var in (
         "GITHUB_TOKEN",
         "GH_TOKEN",
