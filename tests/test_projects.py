@@ -229,3 +229,17 @@ def test_build_and_smoke_of_a_vcs_project_between_releases(tmp_path: Path) -> No
     assert "version from git tags, setuptools-scm" in done.stdout
     wheels = list((project / "dist").glob("*.whl"))
     assert len(wheels) == 1 and tagged.wheel_version(wheels[0]).startswith("1.2.1.dev1")
+
+
+def test_a_vcs_hotfix_branch_counts_from_the_tag_it_contains(tmp_path: Path) -> None:
+    """On hotfix/1.2.1 (from v1.2.0, with v1.3.0 released on main) the current version is 1.2.0,
+    as setuptools-scm sees it, so ``bump patch`` makes 1.2.1, not 1.3.1."""
+    shape = next(shape for shape in SHAPES if shape.name == "setuptools-scm")
+    project = released_repo(shape, tmp_path)
+    git(project, "tag", "-a", "v1.3.0", "-m", "Release 1.3.0")
+    git(project, "switch", "--quiet", "-c", "hotfix/1.2.1", "v1.2.0")
+    shown = run_engine(project, "versions")
+    assert "last tag: v1.2.0 (1.2.0)" in shown.stdout, shown.stdout + shown.stderr
+    bumped = run_engine(project, "bump", "patch", "--date", DATE, "--allow-empty")
+    assert bumped.returncode == 0, bumped.stdout + bumped.stderr
+    assert "bump 1.2.0 → 1.2.1" in bumped.stdout

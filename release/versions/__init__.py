@@ -55,15 +55,24 @@ def detect_source(cfg: Config) -> VersionSource:
 
 
 def vcs_state(cfg: Config, known_tags: set[str] | None = None) -> VcsState:
-    """The last version tag under the project's tag format."""
-    from ..git import Git
-
-    found = tags.last_tag(
-        cfg.tag_format, Git(cfg.root).tags() if known_tags is None else known_tags
-    )
+    """The last version tag under the project's tag format that HEAD contains (as the VCS
+    plugins see it: on a hotfix branch of 1.2.x that is 1.2.x, not a later 1.3.0)."""
+    if known_tags is None:
+        known_tags = _tags_of_head(cfg.root)
+    found = tags.last_tag(cfg.tag_format, known_tags)
     if found is None:
         return VcsState(None, None)
     return VcsState(found[0], str(found[1]))
+
+
+def _tags_of_head(root: Path) -> set[str]:
+    from ..git import Git
+
+    git = Git(root)
+    if not git.is_repo():
+        return set()
+    merged = git.run("tag", "--merged", "HEAD", check=False)
+    return set(merged.stdout.split()) if merged.ok else git.tags()
 
 
 def current_version(cfg: Config) -> str:
