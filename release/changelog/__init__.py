@@ -16,7 +16,7 @@ the version table; ``promote`` edits; ``lint`` lists problems; ``notes`` answers
 """
 
 from .lint import Review, lint, review
-from .notes import find, is_breaking, is_released, notes, parse, unreleased_changes
+from .notes import changes, find, is_breaking, is_released, notes, parse, unreleased_changes
 from .parse import Section
 from .promote import mark_yanked, release
 
@@ -25,6 +25,7 @@ __all__ = [
     "parse",
     "find",
     "unreleased_changes",
+    "changes",
     "is_breaking",
     "release",
     "is_released",

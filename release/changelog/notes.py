@@ -52,15 +52,26 @@ def unreleased_changes(text: str) -> dict[str, list[str]]:
     Entries are bullets (wrapped lines joined with spaces) or paragraphs; a category without
     entries is left out; entries above the first category are listed under "".
     """
+    return changes(text, "Unreleased")
+
+
+def changes(text: str, version: str) -> dict[str, list[str]]:
+    """The categories and entries of ``version``'s section (or "Unreleased"); {} when none."""
     doc = Doc(text)
-    unreleased = doc.unreleased()
-    if unreleased is None:
+    if is_unreleased(version):
+        sec = doc.unreleased()
+    else:
+        try:
+            sec = doc.find(Version(version))
+        except InvalidVersion:
+            return {}
+    if sec is None:
         return {}
-    changes: dict[str, list[str]] = {}
-    for category in outline_of(doc.body(unreleased)):
+    found: dict[str, list[str]] = {}
+    for category in outline_of(doc.body(sec)):
         if category.entries:
-            changes.setdefault(category.name, []).extend(category.entries)
-    return changes
+            found.setdefault(category.name, []).extend(category.entries)
+    return found
 
 
 def is_breaking(text: str) -> bool:
