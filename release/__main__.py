@@ -152,7 +152,12 @@ def _yank(args: argparse.Namespace) -> int:
     from . import rollback
 
     return rollback.run_yank(
-        _config(args), args.version, args.reason, timeout=args.timeout, out=print
+        _config(args),
+        args.version,
+        args.reason,
+        mark_only=args.mark_only,
+        timeout=args.timeout,
+        out=print,
     )
 
 
@@ -261,6 +266,12 @@ def build_parser() -> argparse.ArgumentParser:
     yank.add_argument("--reason", required=True, help="why it is yanked (shown to installers)")
     yank.add_argument(
         "--timeout", type=float, default=300.0, help="seconds to wait for the index to show it"
+    )
+    yank.add_argument(
+        "--mark-only",
+        action="store_true",
+        help="commit the [YANKED] mark without asking the index (for indexes that cannot "
+        "report yanks, such as pypiserver)",
     )
 
     command("doctor", _doctor, "diagnose what would stop a release")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-
 from . import changelog, files, index
 from .config import Config
 from .errors import CheckFailed, GitError, UsageError
@@ -60,42 +59,58 @@ def run_yank(
     version: str,
     reason: str,
     *,
+    mark_only: bool = False,
     timeout: float = 300.0,
     poll: float = 5.0,
     out: Out = print,
 ) -> int:
-    """Guide the yank (PyPI has no API for it), mark the CHANGELOG, then verify on the index."""
+    """Guide the yank (PyPI has no API for it), wait until the index reports it, then commit the
+    ``[YANKED]`` mark. With ``mark_only`` the index is not asked (some never report yanks)."""
     parsed, note = parse_release_version(version)
     if note:
         out(note)
     v = str(parsed)
     if not reason.strip():
         raise UsageError("a yank needs a reason", "say why, e.g. 'broken wheel on Windows'")
-    text = cfg.changelog.read_text(encoding="utf-8")
+    where = cfg.relative(cfg.changelog)
+    text = files.read_text(cfg.changelog)  # bytes and line endings as they are
     if changelog.find(text, v) is None:
+        raise UsageError(f"{where} has no section for {v}", "check the version to yank")
+    marked = changelog.mark_yanked(text, v)  # refuses an undated (never released) section
+    git = Git(cfg.root)
+    if marked != text and where in git.dirty_files():
         raise UsageError(
-            f"{cfg.relative(cfg.changelog)} has no section for {v}", "check the version to yank"
+            f"{where} has uncommitted changes, and the yank commits it",
+            f"commit or stash the changes to {where} first, then re-run the yank",
         )
-    out(
-        f"PyPI has no API for yanking: it is done in the web UI.\n"
-        f"  1. open {index.project_url_for_humans(cfg.index_url, cfg.project_name)}\n"
-        f"  2. on release {v}: Options -> Yank\n"
-        f"  3. reason: {reason}\n"
-        f"Then users get {v} only when they pin it exactly (PEP 592)."
-    )
-    marked = changelog.mark_yanked(text, v)
-    if marked != text:
-        files.write_together({cfg.changelog: marked})
-        Git(cfg.root).commit(
-            f"Mark {v} as yanked\n\nReason: {reason}\n", [cfg.relative(cfg.changelog)]
+    shown = index.display_url(cfg.index_url)
+    if mark_only:
+        out(
+            f"--mark-only: the yank of {v} is not checked on {shown} (pypiserver and plain "
+            "file indexes cannot report yanks); make sure it was yanked in the index's web UI"
         )
-        out(f"marked [{v}] as [YANKED] in {cfg.relative(cfg.changelog)} and committed it")
-    return _wait_for_yank(cfg, v, timeout=timeout, poll=poll, out=out)
+    else:
+        out(
+            f"PyPI has no API for yanking: it is done in the web UI.\n"
+            f"  1. open {index.project_url_for_humans(cfg.index_url, cfg.project_name)}\n"
+            f"  2. on release {v}: Options -> Yank\n"
+            f"  3. reason: {reason}\n"
+            f"Then users get {v} only when they pin it exactly (PEP 592)."
+        )
+        _wait_for_yank(cfg, v, timeout=timeout, poll=poll, out=out)
+    if marked == text:
+        out(f"[{v}] is already marked [YANKED] in {where}")
+        return 0
+    files.write_together({cfg.changelog: marked})
+    git.commit(f"Mark {v} as yanked\n\nReason: {reason}\n", [where])
+    out(f"marked [{v}] as [YANKED] in {where} and committed it")
+    return 0
 
 
-def _wait_for_yank(cfg: Config, version: str, *, timeout: float, poll: float, out: Out) -> int:
+def _wait_for_yank(cfg: Config, version: str, *, timeout: float, poll: float, out: Out) -> None:
+    shown = index.display_url(cfg.index_url)
     deadline = time.monotonic() + timeout
-    out(f"waiting up to {timeout:.0f} s for {cfg.index_url} to report the yank…")
+    out(f"waiting up to {timeout:.0f} s for {shown} to report the yank…")
     while True:
         found = [
             f
@@ -104,19 +119,20 @@ def _wait_for_yank(cfg: Config, version: str, *, timeout: float, poll: float, ou
         ]
         if not found:
             raise CheckFailed(
-                f"{cfg.index_url} has no files of {cfg.name} {version}",
+                f"{shown} has no files of {cfg.name} {version}; nothing was marked or committed",
                 "check the version and RELEASE_INDEX_URL",
             )
         if all(f.yanked is not None for f in found):
             out(
                 f"confirmed: {len(found)} file(s) of {version} are yanked ({found[0].yanked or ''})"
             )
-            return 0
+            return
         if time.monotonic() >= deadline:
             raise CheckFailed(
-                f"could not confirm the yank: {cfg.index_url} still lists {version} as not yanked "
-                f"after {timeout:.0f} s",
-                "check the web UI; note that some indexes (pypiserver, simple file indexes) never "
-                "report yanks (PEP 592 data-yanked / PEP 691 'yanked'), so it cannot be confirmed there",
+                f"could not confirm the yank: {shown} still lists {version} as not yanked "
+                f"after {timeout:.0f} s; nothing was marked or committed",
+                "yank it in the web UI and re-run (--timeout SECONDS waits longer); an index that "
+                "never reports yanks (pypiserver, plain file indexes: no PEP 592 data-yanked, no "
+                f"PEP 691 'yanked') cannot confirm it: there, re-run with --mark-only",
             )
         time.sleep(poll)

@@ -258,19 +258,23 @@ def hotfix(session: nox.Session) -> None:
 @nox.session(default=False, venv_backend=BACKEND)
 def yank(session: nox.Session) -> None:
     """Guide the (web-only) yank of a release, then verify it on the index."""
-    usage = "usage: nox -s yank -- VERSION REASON [--timeout SECONDS]"
-    args = _one_version(session, "VERSION REASON [--timeout SECONDS]")
-    timeout: list[str] = []
+    usage = "usage: nox -s yank -- VERSION REASON [--timeout SECONDS] [--mark-only]"
+    args = _one_version(session, "VERSION REASON [--timeout SECONDS] [--mark-only]")
+    options: list[str] = []
+    if "--mark-only" in args:
+        args.remove("--mark-only")
+        options.append("--mark-only")
     if "--timeout" in args:
         at = args.index("--timeout")
         timeout = args[at : at + 2]
         args = args[:at] + args[at + 2 :]
         if len(timeout) < 2:
             session.error(f"{usage}: --timeout needs a number of seconds")
+        options += timeout
     if len(args) < 2 or args[1].startswith("-"):
         session.error(f"{usage} (got {' '.join(session.posargs)!r})")
     _install(session)
-    _engine_run(session, "yank", args[0], "--reason", " ".join(args[1:]), *timeout)
+    _engine_run(session, "yank", args[0], "--reason", " ".join(args[1:]), *options)
 
 
 @nox.session(default=False, venv_backend=BACKEND)
