@@ -71,10 +71,18 @@ def citation_date_site(cfg: Config) -> Site | None:
 
 
 def python_files(cfg: Config) -> list[Path]:
-    """The package's modules, vendored directories and ``exclude`` globs left out."""
+    """The package's modules; vendored directories, projects of their own inside the package (a
+    directory with its own pyproject.toml or setup.py, e.g. a bundled sample) and ``exclude``
+    globs left out."""
     source = cfg.source
     if source.is_file():
         return [source] if source.suffix == ".py" and not excluded(cfg, source) else []
+    nested = {
+        marker.parent
+        for name in ("pyproject.toml", "setup.py")
+        for marker in source.rglob(name)
+        if marker.parent != source
+    }
     return sorted(
         path
         for path in source.rglob("*.py")
@@ -82,6 +90,7 @@ def python_files(cfg: Config) -> list[Path]:
             part.startswith(".") or part == "__pycache__" or part in VENDORED
             for part in path.relative_to(source).parts[:-1]
         )
+        and not any(project in path.parents for project in nested)
         and not excluded(cfg, path)
     )
 
