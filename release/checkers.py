@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
+import difflib
+
 from . import proc
+from .errors import ConfigError
 from .output import Out
 
 if TYPE_CHECKING:
@@ -164,6 +167,11 @@ def cache_env(tool: str, root: Path) -> dict[str, str]:
 WHAT = {"format-check": "formatter", "lint": "linter", "typecheck": "type checker"}
 
 
+def advised(check: Checker, advisory: tuple[str, ...]) -> bool:
+    """``advisory`` names this checker: by its tool, its row, its job or its session."""
+    return bool({check.tool, check.row, check.job, SESSIONS[check.job]} & set(advisory))
+
+
 def run_job(cfg: Config, job: str, out: Out = print) -> int:
     """``python -m release format|lint|typecheck``: the project's checker, its own output.
 
@@ -180,8 +188,39 @@ def run_job(cfg: Config, job: str, out: Out = print) -> int:
     result = run(check, cfg.root, stream=True)
     if result.ok:
         return 0
-    names = {check.tool, check.row, job, SESSIONS[job]}
-    if names & set(cfg.advisory):
+    if advised(check, cfg.advisory):
         out(f"advisory: {check.row} found problems; advisory = {list(cfg.advisory)} lets them pass")
         return 0
     return 1
+
+
+# -- [tool.release] ---------------------------------------------------------------------------
+
+
+def advisory(names: list[str]) -> tuple[str, ...]:
+    for name in names:
+        if name not in ADVISABLE:
+            close = difflib.get_close_matches(name, ADVISABLE, n=1, cutoff=0.5)
+            hint = f"did you mean '{close[0]}'?" if close else "valid: " + ", ".join(ADVISABLE)
+            raise ConfigError(f"advisory names {name!r}, which is not a checklist row", hint)
+    return tuple(names)
+
+
+def choice(
+    job: str, allowed: tuple[str, ...], values: Mapping[str, Any], found: str | None
+) -> tuple[str | None, str]:
+    """The checker of ``job`` and how it was chosen: set in [tool.release], or detected."""
+    if job not in values:
+        if found is None:
+            return None, "none found in the project's configuration"
+        return found, "detected from the project's configuration"
+    setting = values[job]
+    if setting is False:
+        return None, "set to false in [tool.release]"
+    if setting not in allowed:
+        choices = " or ".join(f'"{name}"' for name in allowed)
+        raise ConfigError(
+            f"[tool.release] {job} must be {choices} or false, not {setting!r}",
+            f"set {job} = {choices.split(' or ')[0]} (or false for none)",
+        )
+    return setting, "set in [tool.release]"

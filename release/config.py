@@ -385,7 +385,7 @@ def load(
     chosen: dict[str, str | None] = {}
     origin: dict[str, str] = {}
     for job, allowed in checkers.JOBS.items():
-        chosen[job], origin[job] = _checker_choice(job, allowed, values, found[job])
+        chosen[job], origin[job] = checkers.choice(job, allowed, values, found[job])
     return Config(
         root=root,
         name=name,
@@ -420,7 +420,7 @@ def load(
         format_check=chosen["format-check"],
         lint=chosen["lint"],
         typecheck=chosen["typecheck"],
-        advisory=_advisory(values.get("advisory", [])),
+        advisory=checkers.advisory(values.get("advisory", [])),
         checkers_origin=origin,
     )
 
@@ -437,36 +437,3 @@ def _changelog(
         filename = towncrier.get("filename") if isinstance(towncrier, dict) else None
         return "towncrier", root / (setting or filename or "NEWS.rst")
     return "keep-a-changelog", root / (setting or "CHANGELOG.md")
-
-
-def _advisory(names: list[str]) -> tuple[str, ...]:
-    for name in names:
-        if name not in checkers.ADVISABLE:
-            close = difflib.get_close_matches(name, checkers.ADVISABLE, n=1, cutoff=0.5)
-            hint = (
-                f"did you mean '{close[0]}'?"
-                if close
-                else "valid: " + ", ".join(checkers.ADVISABLE)
-            )
-            raise ConfigError(f"advisory names {name!r}, which is not a checklist row", hint)
-    return tuple(names)
-
-
-def _checker_choice(
-    job: str, allowed: tuple[str, ...], values: Mapping[str, Any], found: str | None
-) -> tuple[str | None, str]:
-    """The checker of ``job`` and how it was chosen: set in [tool.release], or detected."""
-    if job not in values:
-        if found is None:
-            return None, "none found in the project's configuration"
-        return found, "detected from the project's configuration"
-    setting = values[job]
-    if setting is False:
-        return None, "set to false in [tool.release]"
-    if setting not in allowed:
-        choices = " or ".join(f'"{name}"' for name in allowed)
-        raise ConfigError(
-            f"[tool.release] {job} must be {choices} or false, not {setting!r}",
-            f"set {job} = {choices.split(' or ')[0]} (or false for none)",
-        )
-    return setting, "set in [tool.release]"

@@ -14,7 +14,7 @@ from pathlib import Path
 import nox
 import nox.project
 
-from . import __version__
+from . import __version__, config
 
 BACKEND = "uv|virtualenv"
 ENGINE_ROOT = Path(__file__).resolve().parent.parent
@@ -108,28 +108,25 @@ def black(session: nox.Session) -> None:
     _engine_run(session, "black")
 
 
-def _checker_tool(session: nox.Session, job: str) -> str | None:
-    """The tool the project configures (or shows) for ``job``; the session installs it."""
-    from . import config
+def _project_config(session: nox.Session) -> config.Config:
+    """The project's configuration, read in nox's process to choose what a session installs."""
     from .errors import ReleaseError
 
     try:
-        check = config.load().checker(job)
+        return config.load()
     except ReleaseError as error:
         session.error(str(error))
+
+
+def _checker_tool(session: nox.Session, job: str) -> str | None:
+    """The tool the project configures (or shows) for ``job``; the session installs it."""
+    check = _project_config(session).checker(job)
     return None if check is None else check.tool
 
 
 def _history_tools(session: nox.Session) -> list[str]:
     """towncrier, for a project whose news file towncrier builds."""
-    from . import config
-    from .errors import ReleaseError
-
-    try:
-        kind = config.load().changelog_kind
-    except ReleaseError as error:
-        session.error(str(error))
-    return ["towncrier"] if kind == "towncrier" else []
+    return ["towncrier"] if _project_config(session).changelog_kind == "towncrier" else []
 
 
 def _checker_tools(session: nox.Session) -> list[str]:
@@ -227,7 +224,9 @@ def publish_test(session: nox.Session) -> None:
 def publish(session: nox.Session) -> None:
     """The whole release, steps 1-10; re-run to resume after a failure."""
     args = _one_version(session, "VERSION [--dry-run] [--yes] [--allow-unknown] [--security]")
-    _install(session, *CHECK_TOOLS, *_checker_tools(session), project=True)
+    _install(
+        session, *CHECK_TOOLS, *_checker_tools(session), *_history_tools(session), project=True
+    )
     _engine_run(session, "publish", *args)
 
 

@@ -6,7 +6,6 @@ Pure: text in, edited text out.
 
 from __future__ import annotations
 
-import datetime
 from typing import NamedTuple
 
 from packaging.version import InvalidVersion, Version
@@ -16,7 +15,7 @@ from .body import has_content
 from .edits import Edit, Release, apply
 from .links import link_edits, new_url, tag_name, unreleased_url
 from .parse import RELEASE_HEADING, Doc, Sec
-from .scan import ISO_DATE
+from .scan import ISO_DATE, real_date
 from .table import table_edits
 
 # -- arguments --------------------------------------------------------------------------------------
@@ -33,11 +32,7 @@ def _version_argument(version: str) -> Version:
 
 
 def _date_argument(date: str) -> None:
-    try:
-        valid = bool(ISO_DATE.fullmatch(date)) and bool(datetime.date.fromisoformat(date))
-    except ValueError:
-        valid = False
-    if not valid:
+    if not (ISO_DATE.fullmatch(date) and real_date(date)):
         raise ChangelogError(
             f"the release date '{date}' is not a real ISO date", "give the date as YYYY-MM-DD"
         )

@@ -79,12 +79,9 @@ def _advisory(row: Row, cfg: Config) -> Row:
     """A FAIL the project declared advisory (existing debt) is a WARN that says so."""
     if row.status != FAIL or not cfg.advisory:
         return row
-    names = {row.item}
-    for job in checkers.JOBS:
-        check = cfg.checker(job)
-        if check is not None and check.row == row.item:
-            names |= {check.tool, check.job, checkers.SESSIONS[job]}
-    if not names & set(cfg.advisory):
+    checks = [cfg.checker(job) for job in checkers.JOBS]
+    mine = [check for check in checks if check is not None and check.row == row.item]
+    if row.item not in cfg.advisory and not any(checkers.advised(c, cfg.advisory) for c in mine):
         return row
     return Row(row.item, WARN, f"advisory: {row.reason}", row.fix)
 
