@@ -181,3 +181,19 @@ def test_noxfile_import_goes_after_the_leading_imports() -> None:
     assert noxfile_with_import(text) == text.replace("import nox\n", f"import nox\n{NOX_IMPORT}\n")
     assert noxfile_with_import(f"import nox\n{NOX_IMPORT}\n") is None
     assert noxfile_with_import("X = 1\n") == f"{NOX_IMPORT}\nX = 1\n"
+
+
+def test_a_changelog_under_another_name_is_proposed_and_none_means_false(tmp_path: Path) -> None:
+    project = repo_of("pdm-file", tmp_path, "v1.2.0")
+    (project / "CHANGELOG.md").rename(project / "CHANGES.md")
+    done = run_engine(project, "init", "--yes")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert release_table(project)["changelog"] == "CHANGES.md"
+    assert run_engine(project, "notes", "1.2.0").returncode == 0
+
+    other = repo_of("flit-module", tmp_path, "v1.2.0")
+    (other / "CHANGELOG.md").unlink()
+    done = run_engine(other, "init", "--yes")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert release_table(other)["changelog"] is False
+    assert "bump writes versions" in done.stdout

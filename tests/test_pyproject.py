@@ -323,3 +323,29 @@ def test_drift() -> None:
     assert not drift([copy("0.2.0")])
     assert not drift([copy("0.2.0"), copy("0.2.0")])
     assert drift([copy("0.2.0"), copy("0.3.0")])
+
+
+def test_test_data_and_nested_projects_in_the_package_are_not_copies(tmp_path: Path) -> None:
+    make_project(
+        tmp_path,
+        modules={
+            "__init__.py": '__version__ = "0.2.0"\n',
+            "tests/data/fake.py": '__version__ = "9.9.9"\n',
+            "examples/app/pyproject.toml": '[project]\nname = "app"\nversion = "0.0.1"\n',
+            "examples/app/app.py": '__version__ = "0.0.1"\n',
+        },
+    )
+    copies = version_copies(load(tmp_path))
+    assert [copy.path.name for copy in copies] == ["pyproject.toml", "__init__.py"]
+
+
+def test_sphinx_short_version_follows_as_x_y_even_when_stale(tmp_path: Path) -> None:
+    make_project(tmp_path)
+    conf = tmp_path / "docs" / "conf.py"
+    conf.parent.mkdir()
+    conf.write_text('version = "0.1"\nrelease = "0.2.0"\n')
+    copies = version_copies(load(tmp_path))
+    short = [copy for copy in copies if copy.path == conf and copy.form == "major.minor"]
+    assert [copy.value for copy in short] == ["0.1"]
+    assert drift(copies)
+    assert edits_for(load(tmp_path), "0.3.0")[conf] == 'version = "0.3"\nrelease = "0.3.0"\n'

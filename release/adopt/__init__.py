@@ -24,6 +24,13 @@ from .proposal import add_table, noxfile_with_import, render_table
 from .workflows import WorkflowInputs, workflow_files
 
 Ask = Callable[[str], bool]
+_OTHER_CHANGELOGS = (
+    "CHANGES.md",
+    "HISTORY.md",
+    "NEWS.md",
+    "docs/CHANGELOG.md",
+    "docs/changelog.md",
+)
 _GITHUB_REMOTE = re.compile(
     r"github\.com[:/](?P<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?$"
 )
@@ -90,6 +97,9 @@ def _changelog(cfg: config.Config, proposed: dict[str, Any], out: Out) -> None:
         out("  changelog: none (changelog = false)")
     elif cfg.changelog.is_file():
         out(f"  changelog: {cfg.relative(cfg.changelog)} (Keep a Changelog)")
+    elif other := next((cfg.root / n for n in _OTHER_CHANGELOGS if (cfg.root / n).is_file()), None):
+        out(f"  changelog: {cfg.relative(other)} (Keep a Changelog, under another name)")
+        proposed["changelog"] = cfg.relative(other)
     else:
         out(
             f"  changelog: no {cfg.relative(cfg.changelog)}: changelog = false (bump writes versions"

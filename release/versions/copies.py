@@ -22,9 +22,11 @@ from ..config import Config
 from ..errors import ConfigError
 from ..files import read_text
 from .sources import read_file
-from .text import Site, VersionCopy, assignment_sites, regex_sites, short_version
+from .text import Site, VersionCopy, assignment_sites, regex_sites
 
 VENDORED = frozenset({"_vendor", "vendor", "third_party", "_vendored"})
+# test data inside a package: its __version__ lines are fixtures, never the release version
+TEST_DIRS = frozenset({"tests", "test", "testdata", "test_data", "fixtures"})
 SPHINX_CONF = ("docs/conf.py", "doc/conf.py", "docs/source/conf.py", "doc/source/conf.py")
 
 # A version line in a version file: __version__ = "…", version = "…" (optionally annotated).
@@ -40,6 +42,7 @@ _CFF_VERSION = re.compile(
 _CFF_DATE = re.compile(
     r"^date-released:[ \t]*(?P<quote>[\"']?)(?P<value>\d{4}-\d{2}-\d{2})(?P=quote)", re.MULTILINE
 )
+_SHORT = re.compile(r"^\d+\.\d+$")  # Sphinx's short X.Y version
 _LOCK_PACKAGE = re.compile(r"^\[\[package\]\]\r?$", re.MULTILINE)
 _LOCK_FIELD = r'^{key} = "(?P<value>[^"\r\n]*)"\r?$'
 _OWN_SOURCE = re.compile(r'^source = \{ (?:editable|virtual) = "\." \}\r?$', re.MULTILINE)
@@ -87,7 +90,7 @@ def python_files(cfg: Config) -> list[Path]:
         path
         for path in source.rglob("*.py")
         if not any(
-            part.startswith(".") or part == "__pycache__" or part in VENDORED
+            part.startswith(".") or part == "__pycache__" or part in VENDORED or part in TEST_DIRS
             for part in path.relative_to(source).parts[:-1]
         )
         and not any(project in path.parents for project in nested)
@@ -156,8 +159,8 @@ def _citation_sites(cfg: Config) -> list[Site]:
 
 
 def _sphinx_sites(cfg: Config, current: str | None) -> list[Site]:
-    """``release`` and ``version`` literals in conf.py; a ``version`` holding only X.Y of the
-    current version is Sphinx's short version and follows as X.Y."""
+    """``release`` and ``version`` literals in conf.py; a ``version`` holding only X.Y (when the
+    project's versions have more parts) is Sphinx's short version and follows as X.Y."""
     sites: list[Site] = []
     for name in SPHINX_CONF:
         path = cfg.root / name
@@ -168,11 +171,7 @@ def _sphinx_sites(cfg: Config, current: str | None) -> list[Site]:
         for attr in ("release", "version"):
             for site in assignment_sites(path, text, attr, shown, kind="sphinx"):
                 copy = site.copy
-                if (
-                    attr == "version"
-                    and current
-                    and copy.value == short_version(current) != current
-                ):
+                if attr == "version" and _SHORT.match(copy.value) and copy.value != current:
                     copy = VersionCopy(copy.path, copy.line, copy.value, "sphinx", "major.minor")
                 sites.append(Site(copy, site.start, site.end))
         break
