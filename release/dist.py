@@ -1,8 +1,10 @@
 """Building the distribution files and checking that ``dist/`` holds exactly this release.
 
 ``build`` owns its output directory: it empties it first, so a stale wheel of an earlier version can
-never ride along with an upload. ``check_dist`` then proves the directory holds one sdist and one
-wheel, both named as PEP 625 / PEP 427 normalize them, for the version being released.
+never ride along with an upload. ``twine_check`` renders the metadata as PyPI will. ``check_dist`` is
+the dist sanity check: it proves the directory holds one sdist and one wheel, both named as PEP 625
+/ PEP 427 normalize them, for the version being released (``dist_problems`` lists what is off).
+``build_dist`` does all three for a configured project.
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
-from . import proc
-from .config import file_prefix
+from . import proc, pyproject
+from .config import Config, file_prefix
 from .errors import CheckFailed, ToolFailed, UsageError
+from .output import Out
 
 REBUILD_HINT = "run nox -s build to rebuild dist/ from the current version"
 BUILD_TIMEOUT = 900.0
@@ -63,6 +66,7 @@ def build(project_dir: Path, outdir: Path) -> list[Path]:
             f"refusing to empty {outdir}: it contains the project being built",
             "build into a dedicated directory such as dist/",
         )
+    proc.require_module("build", purpose="builds the sdist and the wheel (python -m build)")
     if outdir.exists():
         shutil.rmtree(outdir)
     args = ["--sdist", "--wheel", "--outdir", str(outdir), str(project_dir)]
@@ -93,6 +97,7 @@ def twine_check(files: Sequence[Path]) -> None:
     """``twine check --strict``: the metadata and README render the way PyPI will show them."""
     if not files:
         raise UsageError("twine check was given no files", REBUILD_HINT)
+    proc.require_module("twine", purpose="checks the metadata PyPI will render (twine check)")
     result = proc.run(
         proc.python_tool("twine", "--no-color", "check", "--strict", *files), what="twine check"
     )
@@ -103,25 +108,40 @@ def twine_check(files: Sequence[Path]) -> None:
         )
 
 
+def build_dist(
+    cfg: Config, outdir: Path, *, source: Path | None = None, out: Out = print
+) -> DistFiles:
+    """Build sdist and wheel of ``source`` (default: the work tree) into a fresh ``outdir``, then
+    twine-check them and prove they are this release."""
+    if cfg.version_source.is_vcs:
+        out(f"building {cfg.name} (version from git tags, {cfg.version_source.tool}) into {outdir}")
+    else:
+        out(f"building {cfg.name} {pyproject.current_version(cfg)} into {outdir}")
+    build(source or cfg.root, outdir)
+    files = check_dist(outdir, cfg.name, built_version(cfg, outdir))
+    twine_check(files.all)
+    return files
+
+
+def built_version(cfg: Config, outdir: Path) -> str:
+    """The version the files in ``outdir`` must carry: the project's version, or for a VCS
+    version (the tag is the version) the one the build of that tree made, read from its wheel."""
+    if cfg.version_source.is_vcs:
+        wheels = sorted(outdir.glob("*.whl")) if outdir.is_dir() else []
+        found = wheel_metadata_version(wheels[0]) if len(wheels) == 1 else None
+        if found is not None:
+            return found
+    return pyproject.current_version(cfg)
+
+
 def check_dist(outdir: Path, name: str, version: str) -> DistFiles:
-    """The sdist and wheel of ``name`` ``version`` in ``outdir``, or CheckFailed saying what is off."""
-    wanted = _version(version)
+    """The dist sanity check: the sdist and wheel of ``name`` ``version`` in ``outdir``, or
+    CheckFailed listing everything that is off."""
+    _version(version)
     if not outdir.is_dir():
         raise CheckFailed(f"{outdir} does not exist: nothing has been built", REBUILD_HINT)
     files = sorted(path for path in outdir.iterdir() if not path.name.startswith("."))
-    sdists = [path for path in files if path.name.endswith(".tar.gz")]
-    wheels = [path for path in files if path.name.endswith(".whl")]
-    problems = [
-        f"{path.name} is not a distribution of this release"
-        for path in files
-        if path not in sdists and path not in wheels and not _is_attestation(path, sdists + wheels)
-    ]
-    problems += _count_problems("sdist", sdists, expected_names(name, version)[0])
-    problems += _count_problems("wheel", wheels, expected_names(name, version)[1] + "*.whl")
-    for sdist in sdists:
-        problems += _sdist_problems(sdist, name, wanted)
-    for wheel in wheels:
-        problems += _wheel_problems(wheel, name, wanted)
+    problems = dist_problems(files, name, version)
     if problems:
         listing = ", ".join(path.name for path in files) or "nothing"
         raise CheckFailed(
@@ -129,7 +149,31 @@ def check_dist(outdir: Path, name: str, version: str) -> DistFiles:
             + "\n  - ".join(problems),
             REBUILD_HINT,
         )
-    return DistFiles(sdist=sdists[0], wheel=wheels[0])
+    return DistFiles(
+        sdist=next(path for path in files if path.name.endswith(".tar.gz")),
+        wheel=next(path for path in files if path.name.endswith(".whl")),
+    )
+
+
+def dist_problems(files: Sequence[Path], name: str, version: str) -> list[str]:
+    """Everything that keeps ``files`` (a ``dist/`` listing) from being exactly one sdist and one
+    wheel of ``name`` ``version``; empty when they are."""
+    wanted = _version(version)
+    sdists = [path for path in files if path.name.endswith(".tar.gz")]
+    wheels = [path for path in files if path.name.endswith(".whl")]
+    problems = [
+        f"{path.name} is not a distribution of this release"
+        for path in files
+        if path not in sdists and path not in wheels and not _is_attestation(path, sdists + wheels)
+    ]
+    sdist_name, wheel_prefix = expected_names(name, version)
+    problems += _count_problems("sdist", sdists, sdist_name)
+    problems += _count_problems("wheel", wheels, wheel_prefix + "*.whl")
+    for sdist in sdists:
+        problems += _sdist_problems(sdist, name, wanted)
+    for wheel in wheels:
+        problems += _wheel_problems(wheel, name, wanted)
+    return problems
 
 
 def _version(text: str) -> Version:

@@ -57,6 +57,10 @@ class ToolFailed(ReleaseError):
     """An external tool (git, twine, pip, build, ...) exited non-zero."""
 
 
+class ToolMissing(ToolFailed):
+    """A tool the engine runs (build, twine, pytest, ...) is not installed where it runs."""
+
+
 class GitError(ToolFailed):
     """A git command failed or the repository is not in the state a release needs."""
 

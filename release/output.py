@@ -6,7 +6,8 @@ Pure: no effect module is imported here.
 
 from __future__ import annotations
 
-from typing import Callable, Protocol, Sequence
+from dataclasses import dataclass
+from typing import Callable, Sequence
 
 Out = Callable[[str], None]
 """Where a command writes its lines: ``print`` by default, a list's ``append`` in tests."""
@@ -20,17 +21,13 @@ def quiet(_: str) -> None:
     return None
 
 
-class CheckResult(Protocol):
-    """What a check reports: what was tried, whether it passed, and the evidence."""
+@dataclass(frozen=True)
+class CheckResult:
+    """One check (a smoke check, an install): what was tried, whether it passed, the evidence."""
 
-    @property
-    def what(self) -> str: ...
-
-    @property
-    def ok(self) -> bool: ...
-
-    @property
-    def detail(self) -> str: ...
+    what: str
+    ok: bool
+    detail: str
 
 
 def result_lines(results: Sequence[CheckResult], indent: str = "  ") -> str:

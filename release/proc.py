@@ -6,6 +6,7 @@ can reach a log or an error message.
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from .errors import ToolFailed
+from .errors import ToolFailed, ToolMissing
 
 # Values that authenticate. User names are not among them: they occur in paths (/home/<user>),
 # and masking them would bend output the engine parses.
@@ -134,6 +135,23 @@ def run_bytes(args: Sequence[str | Path], *, cwd: Path | None = None) -> bytes |
 def python_tool(module: str, *args: str | Path) -> list[str | Path]:
     """A command line running ``module`` with the interpreter the engine runs in."""
     return [sys.executable, "-m", module, *args]
+
+
+def require_module(distribution: str, *, purpose: str) -> None:
+    """ToolMissing unless ``distribution`` is installed in the environment the engine runs in.
+
+    Checked before ``python -m <tool>`` runs, so that a missing tool is named as missing instead of
+    surfacing as the tool's failure (``No module named build`` read as a packaging error).
+    """
+    try:
+        importlib.metadata.distribution(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        raise ToolMissing(
+            f"the tool {distribution!r} is missing: it {purpose}, and it is not installed in the "
+            f"environment nox-release runs in ({sys.executable})",
+            f"install it there ({Path(sys.executable).name} -m pip install {distribution}); "
+            "the nox sessions install it themselves",
+        ) from None
 
 
 def clean_pip_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:

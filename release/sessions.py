@@ -14,24 +14,25 @@ from pathlib import Path
 import nox
 import nox.project
 
-from . import __version__, config
+from . import config, origin
+from .errors import ReleaseError
 
 BACKEND = "uv|virtualenv"
-ENGINE_ROOT = Path(__file__).resolve().parent.parent
 
 TEST_TOOLS = ("pytest", "coverage[toml]")
 RELEASE_TOOLS = ("build[uv]", "twine>=6.1", "pip")
 CHECK_TOOLS = (*TEST_TOOLS, "mypy", "black", *RELEASE_TOOLS, "pip-audit")
 
 
-def _engine() -> list[str]:
-    """What installs this engine: our own source tree when we run from it, else the release."""
-    pyproject = ENGINE_ROOT / "pyproject.toml"
-    if pyproject.is_file() and 'name = "nox-release"' in pyproject.read_text(encoding="utf-8"):
-        if ENGINE_ROOT == Path.cwd().resolve():
-            return []  # the project itself; installed with it
-        return [str(ENGINE_ROOT)]
-    return [f"nox-release=={__version__}"]
+def _engine(session: nox.Session) -> list[str]:
+    """What installs this engine: the same engine, from where it was installed (PEP 610)."""
+    try:
+        found = origin.engine_origin(Path.cwd())
+    except ReleaseError as error:
+        session.error(str(error))
+    if found.install_args:
+        session.log(f"nox-release from {found.where}")
+    return list(found.install_args)
 
 
 def _project() -> list[str]:
@@ -47,7 +48,7 @@ def _project() -> list[str]:
 
 
 def _install(session: nox.Session, *tools: str, project: bool = False) -> None:
-    engine = _engine()
+    engine = _engine(session)
     if not engine and not project:
         engine = ["."]  # releasing nox-release itself: the engine is the project
     packages = [*(_project() if project else []), *engine, *tools]
@@ -83,6 +84,13 @@ def _one_version(session: nox.Session, usage: str) -> list[str]:
     if not session.posargs or session.posargs[0].startswith("-"):
         session.error(f"usage: nox -s {session.name} -- {usage}")
     return list(session.posargs)
+
+
+def _version_command(session: nox.Session, usage: str, *tools: str, project: bool = False) -> None:
+    """A session named after its engine command that takes a VERSION first (``publish 1.2.0``)."""
+    args = _one_version(session, usage)
+    _install(session, *tools, project=project)
+    _engine_run(session, session.name, *args)
 
 
 @nox.session(venv_backend=BACKEND)
@@ -195,63 +203,49 @@ def release_check(session: nox.Session) -> None:
 @nox.session(default=False, venv_backend=BACKEND)
 def bump(session: nox.Session) -> None:
     """Release steps 1-2: write the version everywhere and promote the CHANGELOG."""
-    args = _one_version(
-        session,
+    usage = (
         "VERSION|major|minor|patch|auto [--pre rc|a|b] [--date YYYY-MM-DD] [--summary TEXT] "
-        "[--allow-empty] [--dry-run]",
+        "[--allow-empty] [--dry-run]"
     )
-    _install(session, *_history_tools(session))
-    _engine_run(session, "bump", *args)
+    _version_command(session, usage, *_history_tools(session))
 
 
 @nox.session(default=False, venv_backend=BACKEND)
 def notes(session: nox.Session) -> None:
     """Print one version's CHANGELOG section (the release notes)."""
-    args = _one_version(session, "VERSION")
-    _install(session)
-    _engine_run(session, "notes", *args)
+    _version_command(session, "VERSION")
 
 
 @nox.session(name="publish-test", default=False, venv_backend=BACKEND)
 def publish_test(session: nox.Session) -> None:
     """Upload dist/ to the test index and verify an install from it."""
-    args = _one_version(session, "VERSION [--dry-run]")
-    _install(session, *RELEASE_TOOLS)
-    _engine_run(session, "publish-test", *args)
+    _version_command(session, "VERSION [--dry-run]", *RELEASE_TOOLS)
 
 
 @nox.session(default=False, venv_backend=BACKEND)
 def publish(session: nox.Session) -> None:
     """The whole release, steps 1-10; re-run to resume after a failure."""
-    args = _one_version(session, "VERSION [--dry-run] [--yes] [--allow-unknown] [--security]")
-    _install(
-        session, *CHECK_TOOLS, *_checker_tools(session), *_history_tools(session), project=True
-    )
-    _engine_run(session, "publish", *args)
+    usage = "VERSION [--dry-run] [--yes] [--allow-unknown] [--security]"
+    tools = (*CHECK_TOOLS, *_checker_tools(session), *_history_tools(session))
+    _version_command(session, usage, *tools, project=True)
 
 
 @nox.session(default=False, venv_backend=BACKEND)
 def upload(session: nox.Session) -> None:
     """Upload dist/ to the production index and verify it (what CI runs on a tag)."""
-    args = _one_version(session, "VERSION [--attestations]")
-    _install(session, *RELEASE_TOOLS)
-    _engine_run(session, "upload", *args)
+    _version_command(session, "VERSION [--attestations]", *RELEASE_TOOLS)
 
 
 @nox.session(name="github-release", default=False, venv_backend=BACKEND)
 def github_release(session: nox.Session) -> None:
     """Create or update the GitHub release for a version's tag, with dist/ attached."""
-    args = _one_version(session, "VERSION")
-    _install(session)
-    _engine_run(session, "github-release", *args)
+    _version_command(session, "VERSION")
 
 
 @nox.session(default=False, venv_backend=BACKEND)
 def hotfix(session: nox.Session) -> None:
     """Start a hotfix: branch hotfix/X.Y.(Z+1) from the tag of X.Y.Z."""
-    args = _one_version(session, "X.Y.Z")
-    _install(session)
-    _engine_run(session, "hotfix", *args)
+    _version_command(session, "X.Y.Z")
 
 
 @nox.session(default=False, venv_backend=BACKEND)

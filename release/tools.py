@@ -1,7 +1,9 @@
-"""The quality tools a release runs: pytest (with coverage), mypy, black, build and the smoke test.
+"""The quality tools a release runs: pytest (with coverage), mypy, black; and the table of the
+single-tool commands (``python -m release tests|coverage|mypy|black|build|smoke``).
 
 Each runs from the Python environment the engine runs in, on the project in ``cfg.root``. The same
-functions serve the single-purpose commands (``python -m release mypy``) and the checklist.
+functions serve the single-tool commands and the checklist; building is :mod:`release.dist`, the
+smoke test :mod:`release.smoke`.
 """
 
 from __future__ import annotations
@@ -11,9 +13,9 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
-from . import checkers, proc
+from . import checkers, dist, proc, smoke
 from .config import Config, read_pyproject
 from .errors import CheckFailed, UsageError
 from .output import Out
@@ -44,11 +46,14 @@ def _coverage_configured(cfg: Config) -> bool:
 
 
 def pytest(cfg: Config, extra: Sequence[str] = (), *, stream: bool = False) -> proc.Result:
+    proc.require_module("pytest", purpose="runs the tests")
     return proc.run(proc.python_tool("pytest", *cfg.test_args, *extra), cwd=cfg.root, stream=stream)
 
 
 def coverage(cfg: Config, extra: Sequence[str] = (), *, stream: bool = False) -> CoverageOutcome:
     """pytest under coverage, once; the data file lives in a temp dir so runs never collide."""
+    proc.require_module("coverage", purpose="measures the tests' coverage")
+    proc.require_module("pytest", purpose="runs the tests")
     with tempfile.TemporaryDirectory(prefix="release-coverage-") as scratch:
         # the project's tree is left as it was: data file, pytest's cache and bytecode elsewhere
         env = dict(
@@ -98,6 +103,7 @@ _NO_CACHE = ("-p", "no:cacheprovider")  # no .pytest_cache in the project
 
 
 def mypy(cfg: Config, *, stream: bool = False) -> proc.Result:
+    proc.require_module("mypy", purpose="type-checks typecheck-paths")
     return proc.run(
         proc.python_tool("mypy", *cfg.typecheck_paths),
         cwd=cfg.root,
@@ -107,6 +113,7 @@ def mypy(cfg: Config, *, stream: bool = False) -> proc.Result:
 
 
 def black(cfg: Config, *, stream: bool = False) -> proc.Result:
+    proc.require_module("black", purpose="checks the formatting of format-paths")
     return proc.run(
         proc.python_tool("black", "--check", *cfg.format_paths), cwd=cfg.root, stream=stream
     )
@@ -123,42 +130,64 @@ def pytest_summary(result: proc.Result) -> str:
     return f"pytest exited {result.returncode}"
 
 
+def _run_tests(cfg: Config, extra: Sequence[str], out: Out) -> int:
+    return _exit(pytest(cfg, extra, stream=True))
+
+
+def _run_coverage(cfg: Config, extra: Sequence[str], out: Out) -> int:
+    outcome = coverage(cfg, extra, stream=True)
+    if outcome.percent is None:
+        raise CheckFailed(f"coverage measured nothing: {outcome.detail}", _COVERAGE_HINT)
+    if not outcome.tests.ok:
+        return _exit(outcome.tests)
+    if outcome.percent < cfg.coverage_threshold:
+        raise CheckFailed(
+            f"coverage {outcome.detail} is below coverage-threshold "
+            f"{cfg.coverage_threshold:g}%{outcome.own_threshold_note}",
+            "add tests for the uncovered lines (coverage report -m shows them)",
+        )
+    out(f"coverage {outcome.detail} ≥ {cfg.coverage_threshold:g}%{outcome.own_threshold_note}")
+    return 0
+
+
+def _run_mypy(cfg: Config, extra: Sequence[str], out: Out) -> int:
+    return _exit(mypy(cfg, stream=True))
+
+
+def _run_black(cfg: Config, extra: Sequence[str], out: Out) -> int:
+    return _exit(black(cfg, stream=True))
+
+
+def _run_build(cfg: Config, extra: Sequence[str], out: Out) -> int:
+    files = dist.build_dist(cfg, cfg.root / "dist", out=out)
+    out(f"built {files.sdist.name} and {files.wheel.name}")
+    return 0
+
+
+def _run_smoke(cfg: Config, extra: Sequence[str], out: Out) -> int:
+    smoke.smoke_dist(cfg, cfg.root / "dist", out=out)
+    return 0
+
+
+# ``python -m release NAME``: each single-tool command and what runs it.
+TOOLS: dict[str, Callable[[Config, Sequence[str], Out], int]] = {
+    "tests": _run_tests,
+    "coverage": _run_coverage,
+    "mypy": _run_mypy,
+    "black": _run_black,
+    "build": _run_build,
+    "smoke": _run_smoke,
+}
+
+
 def run_tool(cfg: Config, name: str, extra: Sequence[str], out: Out = print) -> int:
     """``python -m release tests|coverage|mypy|black|build|smoke``: one tool, its own exit code."""
-    from . import artifacts
-
+    runner = TOOLS.get(name)
+    if runner is None:
+        raise UsageError(f"unknown tool {name!r}", f"use one of {', '.join(TOOLS)}")
     if extra and extra[0] == "--":
         extra = extra[1:]
-    if name == "tests":
-        return _exit(pytest(cfg, extra, stream=True))
-    if name == "coverage":
-        outcome = coverage(cfg, extra, stream=True)
-        if outcome.percent is None:
-            raise CheckFailed(f"coverage measured nothing: {outcome.detail}", _COVERAGE_HINT)
-        if not outcome.tests.ok:
-            return _exit(outcome.tests)
-        if outcome.percent < cfg.coverage_threshold:
-            raise CheckFailed(
-                f"coverage {outcome.detail} is below coverage-threshold "
-                f"{cfg.coverage_threshold:g}%{outcome.own_threshold_note}",
-                "add tests for the uncovered lines (coverage report -m shows them)",
-            )
-        out(f"coverage {outcome.detail} ≥ {cfg.coverage_threshold:g}%{outcome.own_threshold_note}")
-        return 0
-    if name == "mypy":
-        return _exit(mypy(cfg, stream=True))
-    if name == "black":
-        return _exit(black(cfg, stream=True))
-    if name == "build":
-        files = artifacts.build_dist(cfg, cfg.root / "dist", out=out)
-        out(f"built {files.sdist.name} and {files.wheel.name}")
-        return 0
-    if name == "smoke":
-        artifacts.smoke_dist(cfg, cfg.root / "dist", out=out)
-        return 0
-    raise UsageError(
-        f"unknown tool {name!r}", "use one of tests, coverage, mypy, black, build, smoke"
-    )
+    return runner(cfg, extra, out)
 
 
 def _exit(result: proc.Result) -> int:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
+import packaging
 import pytest
+import tomlkit
 
-from release import dist
+from release import dist, smoke
 from release.errors import CheckFailed, ToolFailed, UsageError
 from release.demo import SAMPLE
 
@@ -196,3 +200,29 @@ def test_build_failure_shows_the_tool_output(tmp_path: Path) -> None:
         dist.build(project, project / "dist")
     assert "python -m build failed" in caught.value.message
     assert "zero" in caught.value.message
+
+
+@pytest.mark.slow
+def test_a_missing_build_tool_is_named_as_missing(tmp_path: Path) -> None:
+    """In a venv with the engine's imports but without build, ``python -m release build`` says
+    build is missing (not that the project's packaging is broken) and writes nothing."""
+    python = smoke.fresh_venv(tmp_path / "venv")
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    for module in (packaging, tomlkit):
+        assert module.__file__ is not None
+        shutil.copytree(Path(module.__file__).parent, Path(purelib, module.__name__))
+    project = copy_sample(tmp_path / "sample")
+    env = dict(os.environ, PYTHONPATH=str(Path(dist.__file__).parent.parent))
+    done = subprocess.run(
+        [python, "-m", "release", "build"], cwd=project, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "the tool 'build' is missing" in done.stderr
+    assert "pip install build" in done.stderr
+    assert "packaging error" not in done.stderr
+    assert not (project / "dist").exists()

@@ -25,6 +25,7 @@ import pytest
 from release import config, dist, index, smoke
 from release.errors import CredentialsError, PackageIndexError, ToolFailed, UploadConflict
 from release.output import result_lines
+from release.smoke.install import prove_origin
 from release.index import IndexFile, UploadReport
 from tests.pypi_server import MakeServer, PypiServer
 from release.demo import SAMPLE
@@ -551,12 +552,12 @@ def test_install_report_from_elsewhere_is_rejected(tmp_path: Path) -> None:
     }
     report.write_text(json.dumps({"install": [entry]}))
     index_url = "http://127.0.0.1:9/simple/"
-    result = smoke._prove_origin("install", report, PROJECT, "0.2.0", index_url)
+    result = prove_origin("install", report, PROJECT, "0.2.0", index_url)
     assert not result.ok and f"came from file:///opt/wheels/{WHEEL}" in result.detail
     entry["download_info"] = {"url": f"http://127.0.0.1:9/packages/{WHEEL}"}
     entry["metadata"] = {"name": "omi-openclaw", "version": "0.1.0"}
     report.write_text(json.dumps({"install": [entry]}))
-    result = smoke._prove_origin("install", report, PROJECT, "0.2.0", index_url)
+    result = prove_origin("install", report, PROJECT, "0.2.0", index_url)
     assert not result.ok and result.detail == "pip installed 0.1.0, not 0.2.0"
 
 

@@ -13,7 +13,7 @@ import pytest
 from release import dist, smoke
 from release.errors import CheckFailed, UsageError
 from release.output import result_lines
-from release.smoke import SmokeResult
+from release.smoke import SmokeResult, checks
 from release.demo import SAMPLE
 
 COMMANDS = ["omi --version", "omi init --data-dir {tmp}/data", "omi status --data-dir {tmp}/data"]
@@ -162,7 +162,7 @@ def test_venv_and_scratch_dir_are_removed_when_a_check_raises(
         seen.extend(temp_root.iterdir())
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(smoke, "_check_import", interrupted)
+    monkeypatch.setattr(checks, "check_import", interrupted)
     with pytest.raises(KeyboardInterrupt):
         smoke.smoke_test(wheel, package="omi_openclaw", version="0.2.0", commands=COMMANDS)
     assert len(seen) == 1 and seen[0].name.startswith("release-smoke-")

@@ -74,12 +74,12 @@ def typecheck_item(ctx: Context) -> list[Row]:
 
 def package_item(ctx: Context) -> list[Row]:
     """Build into a scratch dir (dist/ is left alone) and smoke-test the wheel."""
-    from .. import artifacts
+    from .. import dist, smoke
 
     with tempfile.TemporaryDirectory(prefix="release-check-dist-") as scratch:
         try:
             source = _copy_of_the_tree(ctx.cfg, Path(scratch) / "src")
-            files = artifacts.build_dist(ctx.cfg, Path(scratch) / "dist", source=source, out=quiet)
+            files = dist.build_dist(ctx.cfg, Path(scratch) / "dist", source=source, out=quiet)
         except ReleaseError as error:
             return [
                 Row("build", FAIL, error.message.splitlines()[0], error.hint),
@@ -87,7 +87,7 @@ def package_item(ctx: Context) -> list[Row]:
             ]
         build_row = Row("build", PASS, f"{files.sdist.name}, {files.wheel.name}, twine check ok")
         try:
-            results = artifacts.smoke_dist(ctx.cfg, files.sdist.parent, out=quiet)
+            results = smoke.smoke_dist(ctx.cfg, files.sdist.parent, out=quiet)
         except ReleaseError as error:
             return [build_row, Row("smoke", FAIL, " ".join(error.message.split()), error.hint)]
         return [build_row, Row("smoke", PASS, f"{len(results)} checks in a brand-new venv")]

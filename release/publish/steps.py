@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from .. import artifacts, bump, dist, history, index, plan, smoke, tools
+from .. import bump, dist, history, index, plan, smoke, tools
 from ..errors import CheckFailed, ReleaseError, StepFailed
 from ..output import STEP_INDENT, Out, quiet, result_lines
 from ..version import next_patch
@@ -94,7 +94,7 @@ class BuildStep(_Step):
         tree = self.r.release_tree(snapshot)
         with tempfile.TemporaryDirectory(prefix="release-export-") as scratch:
             source = self.r.git.export(snapshot, Path(scratch) / "src")
-            files = artifacts.build_dist(self.r.cfg, self.r.dist_dir, source=source, out=quiet)
+            files = dist.build_dist(self.r.cfg, self.r.dist_dir, source=source, out=quiet)
         hashes = {p.name: index.sha256_of(p) for p in files.all}
         for name, digest in hashes.items():
             out(f"     {name}  sha256 {digest[:16]}…")
@@ -116,7 +116,7 @@ class SmokeStep(_Step):
         return wheel is not None and self.r.state().get("smoke") == index.sha256_of(wheel)
 
     def run(self, out: Out) -> None:
-        artifacts.smoke_dist(self.r.cfg, self.r.dist_dir, out=lambda line: out(f"     {line}"))
+        smoke.smoke_dist(self.r.cfg, self.r.dist_dir, out=lambda line: out(f"     {line}"))
         wheel = self._wheel()
         assert wheel is not None
         self.r.record("smoke", index.sha256_of(wheel))
