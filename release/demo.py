@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import proc, smoke
+from . import origin, proc, smoke
 from .errors import CheckFailed, UsageError
 from .localindex import LocalIndex
 from .output import Out, result_lines
@@ -55,8 +55,9 @@ def prepare_project(workdir: Path, out: Out) -> Path:
 
 def demo_env(test_index: LocalIndex, prod_index: LocalIndex) -> dict[str, str]:
     env = dict(os.environ)
-    engine_root = str(Path(__file__).resolve().parent.parent)  # this engine, however installed
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [engine_root, env.get("PYTHONPATH")]))
+    tree = origin.source_tree()
+    if tree is not None:  # run from a checkout: the release subprocess imports the same engine
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tree), env.get("PYTHONPATH")]))
     env.update(
         {
             "RELEASE_TEST_UPLOAD_URL": test_index.upload_url,

@@ -57,8 +57,8 @@ def engine_origin(cwd: Path | None = None) -> Origin:
     dist = _distribution()
     if dist is not None and _runs_from(dist):
         return from_direct_url(_direct_url(dist))
-    tree = PACKAGE_DIR.parent
-    if _is_source_tree(tree):
+    tree = source_tree()
+    if tree is not None:
         if cwd is not None and cwd.resolve() == tree:
             return Origin(f"{tree} (the project itself)", ())
         data = _direct_url(dist) if dist is not None else None
@@ -140,9 +140,10 @@ def _file_path(url: str) -> Path:
     return Path(url2pathname(urlsplit(url).path))
 
 
-def _is_source_tree(root: Path) -> bool:
-    """``root`` is a checkout of nox-release (its pyproject.toml names the distribution)."""
-    pyproject = root / "pyproject.toml"
+def source_tree() -> Path | None:
+    """The nox-release checkout the running engine is imported from, or None (installed)."""
+    pyproject = PACKAGE_DIR.parent / "pyproject.toml"
     if not pyproject.is_file():
-        return False
-    return bool(read_pyproject(pyproject).get("project", {}).get("name") == DISTRIBUTION)
+        return None
+    name = read_pyproject(pyproject).get("project", {}).get("name")
+    return PACKAGE_DIR.parent if name == DISTRIBUTION else None

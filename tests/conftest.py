@@ -187,6 +187,21 @@ def sample_repo(tmp_path: Path) -> Iterator[Path]:
 REPO = Path(__file__).resolve().parent.parent
 
 
+def tree_copy(target: Path) -> Path:
+    """This checkout's files as a clone would hold them (tracked and new, not ignored), no .git."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        if (REPO / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, target / name)
+    return target
+
+
 def engine_env(**extra: str) -> dict[str, str]:
     """The environment for ``python -m release`` in a subprocess: this checkout importable."""
     import os

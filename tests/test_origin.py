@@ -20,7 +20,7 @@ import pytest
 
 from release import __version__, origin, smoke
 from release.errors import UsageError
-from tests.conftest import REPO
+from tests.conftest import REPO, tree_copy
 
 
 def test_no_direct_url_means_the_index() -> None:
@@ -84,21 +84,6 @@ def test_running_from_this_checkout() -> None:
 _ASK = "import json, pathlib, release.origin as o; print(json.dumps(o.engine_origin(pathlib.Path.cwd()).install_args))"
 
 
-def _tree_copy(target: Path) -> Path:
-    """The checkout's tracked files (what a user's clone holds), without .git or .nox."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO,
-        capture_output=True,
-        check=True,
-    ).stdout.decode()
-    for name in filter(None, listed.split("\0")):
-        if (REPO / name).is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, target / name)
-    return target
-
-
 def _venv(where: Path) -> Path:
     """A fresh venv that sees this environment's packages (tomlkit, hatchling) after its own."""
     python = smoke.fresh_venv(where)
@@ -134,7 +119,7 @@ def _asked(python: Path, cwd: Path) -> list[str]:
 
 @pytest.mark.slow
 def test_installed_from_a_wheel_file(tmp_path: Path) -> None:
-    tree = _tree_copy(tmp_path / "tree")
+    tree = tree_copy(tmp_path / "tree")
     subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", tmp_path / "dist"],
         cwd=tree,
@@ -152,7 +137,7 @@ def test_installed_from_a_wheel_file(tmp_path: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("editable", [False, True], ids=["directory", "editable"])
 def test_installed_from_a_directory(tmp_path: Path, editable: bool) -> None:
-    tree = _tree_copy(tmp_path / "tree")
+    tree = tree_copy(tmp_path / "tree")
     python = _venv(tmp_path / "venv")
     _pip_install(python, *(["-e"] if editable else []), tree)
     expected = ["-e", str(tree)] if editable else [str(tree)]
