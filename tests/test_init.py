@@ -197,3 +197,20 @@ def test_a_changelog_under_another_name_is_proposed_and_none_means_false(tmp_pat
     assert done.returncode == 0, done.stdout + done.stderr
     assert release_table(other)["changelog"] is False
     assert "bump writes versions" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("changelog-crlf", "(Keep a Changelog; GitHub links, CRLF line endings)"),
+        ("changelog-heading-links", "(Keep a Changelog; links in headings, GitHub links)"),
+        ("changelog-codeberg-missing-link", "(Keep a Changelog; Codeberg links, 1 warning)"),
+        ("changelog-not-kac", "bump cannot edit it as it is:"),
+        ("changelog-towncrier", "changelog: towncrier"),
+    ],
+)
+def test_init_says_the_changelog_style_it_found(name: str, said: str, tmp_path: Path) -> None:
+    project = repo_of(name, tmp_path)
+    lines: list[str] = []
+    assert adopt.run_init(project, ask=lambda _: False, out=lines.append) == 0
+    assert any(said in line for line in lines), lines

@@ -20,6 +20,7 @@ from .. import checkers, config, files
 from ..errors import UsageError
 from ..git import Git
 from ..output import Out
+from .changelog_shape import describe
 from .proposal import add_table, noxfile_with_import, render_table
 from .workflows import WorkflowInputs, workflow_files
 
@@ -96,7 +97,13 @@ def _changelog(cfg: config.Config, proposed: dict[str, Any], out: Out) -> None:
     elif kind == "none":
         out("  changelog: none (changelog = false)")
     elif cfg.changelog.is_file():
-        out(f"  changelog: {cfg.relative(cfg.changelog)} (Keep a Changelog)")
+        style, errors = describe(files.read_text(cfg.changelog))
+        if errors:
+            out(f"  changelog: {cfg.relative(cfg.changelog)}: bump cannot edit it as it is:")
+            out("\n".join(f"    {error}" for error in errors[:3]))
+            out("    (Keep a Changelog headings: '## [1.2.0] - 2025-01-31'; docs/changelog.md)")
+        else:
+            out(f"  changelog: {cfg.relative(cfg.changelog)} ({style}); kept in its own style")
     elif other := next((cfg.root / n for n in _OTHER_CHANGELOGS if (cfg.root / n).is_file()), None):
         out(f"  changelog: {cfg.relative(other)} (Keep a Changelog, under another name)")
         proposed["changelog"] = cfg.relative(other)
