@@ -110,7 +110,7 @@ def run_yank(
 def _wait_for_yank(cfg: Config, version: str, *, timeout: float, poll: float, out: Out) -> None:
     shown = index.display_url(cfg.index_url)
     deadline = time.monotonic() + timeout
-    out(f"waiting up to {timeout:.0f} s for {shown} to report the yank…")
+    out(f"waiting up to {timeout:g} s for {shown} to report the yank…")
     while True:
         found = [
             f
@@ -130,7 +130,7 @@ def _wait_for_yank(cfg: Config, version: str, *, timeout: float, poll: float, ou
         if time.monotonic() >= deadline:
             raise CheckFailed(
                 f"could not confirm the yank: {shown} still lists {version} as not yanked "
-                f"after {timeout:.0f} s; nothing was marked or committed",
+                f"after {timeout:g} s; nothing was marked or committed",
                 "yank it in the web UI and re-run (--timeout SECONDS waits longer); an index that "
                 "never reports yanks (pypiserver, plain file indexes: no PEP 592 data-yanked, no "
                 f"PEP 691 'yanked') cannot confirm it: there, re-run with --mark-only",

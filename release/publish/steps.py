@@ -209,7 +209,7 @@ class VerifyStep(_Step):
         self.test = test
         self.index_url = cfg.test_index_url if test else cfg.index_url
         # Keyed by the index too: a wheel verified on one index says nothing about another.
-        self.key = f"verify {self.index_url}"
+        self.key = f"verify {index.display_url(self.index_url)}"
         self.title = (
             "verify install from the test index" if test else "verify install from the index"
         )
