@@ -15,3 +15,10 @@ nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
 # The suite runs once, under coverage (the coverage session is the test run; tests is for posargs).
 nox.options.sessions = ["mypy", "black", "coverage"]
+
+
+@nox.session(default=False)
+def docs(session: nox.Session) -> None:
+    """Regenerate the output blocks of docs/ from what the code prints (tests/docs_output.py)."""
+    session.install("-e", ".", "uv")
+    session.run("python", "-m", "tests.docs_output", "--write", *session.posargs)

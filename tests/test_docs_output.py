@@ -1,0 +1,34 @@
+"""docs/ shows what the code prints: every marked output block is regenerated and compared.
+
+When this fails, ``nox -s docs`` (``python -m tests.docs_output --write``) rewrites the blocks;
+review the diff like any other change.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from tests import docs_output
+
+
+def test_every_block_names_a_scenario_and_every_scenario_has_one_block() -> None:
+    named = Counter(block.name for block in docs_output.blocks())
+    assert set(named) == set(docs_output.SCENARIOS)
+    assert [name for name, count in named.items() if count > 1] == []
+
+
+def test_comparison_ignores_timings_and_hashes_only() -> None:
+    one = "ok (1.2 s) at v0.3.0 (163e37f806ea)\n4 passed in 0.84s\n"
+    two = "ok (13.0 s) at v0.3.0 (addf4066f195)\n4 passed in 1.02s\n"
+    assert docs_output.comparable(one) == docs_output.comparable(two)
+    assert docs_output.comparable(one) != docs_output.comparable(one.replace("v0.3.0", "v0.3.1"))
+
+
+@pytest.mark.slow
+def test_docs_show_what_the_code_prints() -> None:
+    diffs = docs_output.stale()
+    assert diffs == [], "docs/ differs from what the code prints (run nox -s docs):\n\n" + (
+        "\n\n".join(diffs)
+    )
