@@ -214,3 +214,21 @@ def test_init_says_the_changelog_style_it_found(name: str, said: str, tmp_path: 
     lines: list[str] = []
     assert adopt.run_init(project, ask=lambda _: False, out=lines.append) == 0
     assert any(said in line for line in lines), lines
+
+
+@pytest.mark.parametrize("tag_format", ["v{version}", "{version}", "release-{version}"])
+def test_actionlint_finds_nothing_in_the_generated_workflows(
+    tag_format: str, tmp_path: Path
+) -> None:
+    from release.adopt.workflows import WorkflowInputs, workflow_files
+
+    from .test_workflows import actionlint
+
+    inputs = WorkflowInputs("shape-x", tag_format, ("tests", "format", "typecheck"), ">=3.11", True)
+    paths = []
+    for name, text in workflow_files(inputs).items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    assert actionlint(paths, tmp_path) == []
