@@ -20,6 +20,7 @@ from packaging.utils import canonicalize_name
 
 from . import checkers
 from .errors import ConfigError
+from .layout import dig_table, discover_package, project_name
 
 if TYPE_CHECKING:
     from .versions import VersionSource
@@ -71,17 +72,6 @@ KEYS: dict[str, tuple[str, tuple[type, ...]]] = {
     "advisory": _LIST,
 }
 
-_NOT_PACKAGES = {
-    "tests",
-    "test",
-    "docs",
-    "doc",
-    "benchmarks",
-    "examples",
-    "scripts",
-    "build",
-    "dist",
-}
 GITHUB_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 """``owner/name`` as GitHub spells a repository."""
 
@@ -228,63 +218,6 @@ def _check_types(table: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def discover_package(root: Path, name: str) -> tuple[str, Path]:
-    """The import package and its directory, from a src layout or a flat layout."""
-    wanted = str(canonicalize_name(name)).replace("-", "_")
-    for base in (root / "src", root):
-        if not base.is_dir():
-            continue
-        candidates = sorted(
-            child.name
-            for child in base.iterdir()
-            if child.is_dir()
-            and (child / "__init__.py").is_file()
-            and child.name not in _NOT_PACKAGES
-            and not child.name.startswith((".", "_"))
-        )
-        if wanted in candidates:
-            return wanted, base / wanted
-        if len(candidates) == 1:
-            return candidates[0], base / candidates[0]
-        if len(candidates) > 1:
-            raise ConfigError(
-                f"several packages found in {base.name if base != root else 'the project root'}: "
-                + ", ".join(candidates),
-                'set package = "<name>" in [tool.release] to say which one is released',
-            )
-    raise ConfigError(
-        f"no Python package found for {name} (looked for src/<pkg>/__init__.py and <pkg>/__init__.py)",
-        'set package = "<import name>" and source = "<dir>" in [tool.release]',
-    )
-
-
-def _dig_table(table: Any, *keys: str) -> Any:
-    for key in keys:
-        table = table.get(key) if isinstance(table, dict) else None
-    return table
-
-
-def project_name(doc: Mapping[str, Any], root: Path | None = None) -> str:
-    """The distribution name: ``[project] name``, ``[tool.poetry] name`` for Poetry projects, or
-    setup.cfg's ``[metadata] name`` for setuptools projects without ``[project]``."""
-    project = plain(doc.get("project", {}))
-    tool = plain(doc.get("tool", {}))
-    poetry = tool.get("poetry", {}) if isinstance(tool, dict) else {}
-    for table in (project, poetry):
-        if isinstance(table, dict) and isinstance(table.get("name"), str) and table["name"]:
-            return str(table["name"])
-    if root is not None and "project" not in doc:
-        from .versions.setupcfg import metadata
-
-        name = metadata(root).get("name", "").strip()
-        if name:
-            return name
-    raise ConfigError(
-        "pyproject.toml has no [project] name (nor a [tool.poetry] name, nor setup.cfg [metadata] name)",
-        'add a [project] table with name = "<distribution name>" (PEP 621)',
-    )
-
-
 def infer_tag_format(root: Path, tags: Collection[str] | None = None) -> tuple[str, str]:
     """The tag format the repository's tags use and where that came from (the default when
     there are no version tags); ConfigError when the tags mix formats."""
@@ -339,7 +272,7 @@ def load(
         if "source" in values:
             source = root / values["source"]
 
-    scripts = project.get("scripts", {}) or _dig_table(tool, "poetry", "scripts") or {}
+    scripts = project.get("scripts", {}) or dig_table(tool, "poetry", "scripts") or {}
     if not isinstance(scripts, dict):
         raise ConfigError(
             "[project.scripts] must be a table", "write it as name = 'module:function'"

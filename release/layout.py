@@ -1,0 +1,87 @@
+"""What the project is, read from its files: its distribution name (``[project]``, Poetry or
+setup.cfg) and the import package it releases (a src or a flat layout)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from packaging.utils import canonicalize_name
+
+from .errors import ConfigError
+
+__all__ = ["dig_table", "discover_package", "project_name"]
+
+_NOT_PACKAGES = {
+    "tests",
+    "test",
+    "docs",
+    "doc",
+    "benchmarks",
+    "examples",
+    "scripts",
+    "build",
+    "dist",
+}
+
+
+def _plain(value: Any) -> Any:
+    unwrap = getattr(value, "unwrap", None)
+    return unwrap() if callable(unwrap) else value
+
+
+def discover_package(root: Path, name: str) -> tuple[str, Path]:
+    """The import package and its directory, from a src layout or a flat layout."""
+    wanted = str(canonicalize_name(name)).replace("-", "_")
+    for base in (root / "src", root):
+        if not base.is_dir():
+            continue
+        candidates = sorted(
+            child.name
+            for child in base.iterdir()
+            if child.is_dir()
+            and (child / "__init__.py").is_file()
+            and child.name not in _NOT_PACKAGES
+            and not child.name.startswith((".", "_"))
+        )
+        if wanted in candidates:
+            return wanted, base / wanted
+        if len(candidates) == 1:
+            return candidates[0], base / candidates[0]
+        if len(candidates) > 1:
+            raise ConfigError(
+                f"several packages found in {base.name if base != root else 'the project root'}: "
+                + ", ".join(candidates),
+                'set package = "<name>" in [tool.release] to say which one is released',
+            )
+    raise ConfigError(
+        f"no Python package found for {name} (looked for src/<pkg>/__init__.py and <pkg>/__init__.py)",
+        'set package = "<import name>" and source = "<dir>" in [tool.release]',
+    )
+
+
+def dig_table(table: Any, *keys: str) -> Any:
+    for key in keys:
+        table = table.get(key) if isinstance(table, dict) else None
+    return table
+
+
+def project_name(doc: Mapping[str, Any], root: Path | None = None) -> str:
+    """The distribution name: ``[project] name``, ``[tool.poetry] name`` for Poetry projects, or
+    setup.cfg's ``[metadata] name`` for setuptools projects without ``[project]``."""
+    project = _plain(doc.get("project", {}))
+    tool = _plain(doc.get("tool", {}))
+    poetry = tool.get("poetry", {}) if isinstance(tool, dict) else {}
+    for table in (project, poetry):
+        if isinstance(table, dict) and isinstance(table.get("name"), str) and table["name"]:
+            return str(table["name"])
+    if root is not None and "project" not in doc:
+        from .versions.setupcfg import metadata
+
+        name = metadata(root).get("name", "").strip()
+        if name:
+            return name
+    raise ConfigError(
+        "pyproject.toml has no [project] name (nor a [tool.poetry] name, nor setup.cfg [metadata] name)",
+        'add a [project] table with name = "<distribution name>" (PEP 621)',
+    )
