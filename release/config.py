@@ -369,4 +369,17 @@ def _changelog(
     if isinstance(towncrier, dict) or (root / "towncrier.toml").is_file():
         filename = towncrier.get("filename") if isinstance(towncrier, dict) else None
         return "towncrier", root / (setting or filename or "NEWS.rst")
-    return "keep-a-changelog", root / (setting or "CHANGELOG.md")
+    found = next((name for name in CHANGELOG_NAMES if (root / name).is_file()), "CHANGELOG.md")
+    return "keep-a-changelog", root / (setting or found)
+
+
+# The names a Keep a Changelog file goes by, most common first (the first that exists is taken).
+CHANGELOG_NAMES = (
+    "CHANGELOG.md",
+    "CHANGES.md",
+    "HISTORY.md",
+    "NEWS.md",
+    "changelog.md",
+    "docs/changelog.md",
+    "docs/CHANGELOG.md",
+)

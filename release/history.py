@@ -28,6 +28,7 @@ _FRAGMENT_CATEGORIES = {
     "removal": "Removed",
     "misc": "Changed",
 }
+_OTHER_FORMATS = ("CHANGELOG.rst", "CHANGES.rst", "HISTORY.rst", "NEWS.rst", "CHANGELOG.txt")
 _FRAGMENT = re.compile(r"[^.]*\.(?P<type>[\w-]+)(?:\.\d+)?(?:\.(?:md|rst|txt))?")
 
 
@@ -57,10 +58,13 @@ class History:
         except FileNotFoundError:
             if cfg.changelog_kind == TOWNCRIER:
                 return cls(cfg, "")  # towncrier creates it on the first build
+            others = [name for name in _OTHER_FORMATS if (cfg.root / name).is_file()]
+            found = f" (there is {others[0]}: only Markdown is edited)" if others else ""
             raise ChangelogError(
-                f"{cfg.relative(cfg.changelog)} does not exist",
+                f"{cfg.relative(cfg.changelog)} does not exist{found}",
                 "create it with a '## [Unreleased]' section (keepachangelog.com), "
-                "or set changelog = in [tool.release] (false: the project keeps none)",
+                'or set changelog = "<file>" in [tool.release] (false: the project keeps none, '
+                "bump writes the versions only)",
             ) from None
 
     # -- what a release asks ------------------------------------------------------------------

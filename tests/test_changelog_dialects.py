@@ -219,3 +219,21 @@ def test_headings_that_are_not_keep_a_changelog_are_refused_naming_the_first(
     assert caught.value.exit_code == 2
     assert caught.value.message.startswith(f"CHANGELOG line 7: '{heading}'")
     assert hint in caught.value.hint
+
+
+def test_heading_links_to_one_ref_each_stay_one_ref() -> None:
+    """attrs-style: releases link their own tree, Unreleased compares: the new release links its
+    own tree too."""
+    text = (
+        "## [Unreleased](https://github.com/o/r/compare/25.1.0...HEAD)\n\n- New.\n\n"
+        "## [25.1.0](https://github.com/o/r/tree/25.1.0) - 2025-01-25\n\n- A.\n\n"
+        "## [24.3.0](https://github.com/o/r/tree/24.3.0) - 2024-12-16\n\n- B.\n"
+    )
+
+    released = changelog.release(text, "25.2.0", DAY, tag_format="{version}")
+
+    assert released.startswith(
+        "## [Unreleased](https://github.com/o/r/compare/25.2.0...HEAD)\n\n"
+        "## [25.2.0](https://github.com/o/r/tree/25.2.0) - 2025-02-02\n\n- New.\n"
+    )
+    assert changelog.review(released).errors == []

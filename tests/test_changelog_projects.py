@@ -254,3 +254,16 @@ def test_a_towncrier_project_is_built_by_towncrier(tmp_path: Path) -> None:
     git(project, "commit", "--quiet", "-am", "Release 1.3.0")
     (row,) = changelog_item(Context(config.load(project, env={}), "1.3.0"))
     assert (row.status, row.reason) == ("PASS", "towncrier built the 1.3.0 section of CHANGELOG.md")
+
+
+@pytest.mark.parametrize("name", ["CHANGES.md", "HISTORY.md", "docs/changelog.md"])
+def test_the_changelog_file_is_found_under_its_common_names(name: str, tmp_path: Path) -> None:
+    project = tmp_path / "named"
+    shutil.copytree(PROJECTS / "changelog-plain-headings", project)
+    (project / name).parent.mkdir(parents=True, exist_ok=True)
+    (project / "CHANGELOG.md").rename(project / name)
+
+    cfg = config.load(project, env={})
+
+    assert cfg.changelog == project / name
+    assert cfg.changelog_kind == "keep-a-changelog"

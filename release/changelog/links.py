@@ -52,6 +52,11 @@ def section_url(doc: Doc, sec: Sec) -> _Link | None:
     return None if link is None else _Link(doc.url(link), link.line, link.text)
 
 
+def _release_links(doc: Doc) -> list[_Link]:
+    found = [section_url(doc, sec) for sec in doc.releases()]
+    return [link for link in found if link is not None]
+
+
 def _model(doc: Doc, *, compare: bool) -> urls.RefUrl | None:
     """A link of the file to shape new ones on: one that compares (``compare``) or names one ref,
     a version's own link first; else any link the file has."""
@@ -76,6 +81,17 @@ def new_url(doc: Doc, release: Release, tag_format: str) -> str | None:
     """The link of ``release``: from the older release's tag to its own, or its own for a first."""
     tag = tag_name(tag_format, release.title)
     if release.older is not None:
+        own = section_url(doc, release.older)
+        previous = None if own is None else urls.read(own.url)
+        releases = [urls.read(found.url) for found in _release_links(doc)]
+        if (
+            previous is not None
+            and not any(ref is not None and ref.old is not None for ref in releases)
+            and doc.older_than(release.older) is not None
+        ):
+            # The releases link one ref each, not only the first (attrs' "## [25.1.0](…/tree/
+            # 25.1.0)"): the new one does too.
+            return urls.single_url(previous, tag)
         model = _model(doc, compare=True)
         older = tag_name(tag_format, release.older.title)
         return None if model is None else urls.compare_url(model, older, tag)
