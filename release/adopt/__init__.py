@@ -25,13 +25,6 @@ from .proposal import add_table, noxfile_with_import, render_table
 from .workflows import WorkflowInputs, workflow_files
 
 Ask = Callable[[str], bool]
-_OTHER_CHANGELOGS = (
-    "CHANGES.md",
-    "HISTORY.md",
-    "NEWS.md",
-    "docs/CHANGELOG.md",
-    "docs/changelog.md",
-)
 _GITHUB_REMOTE = re.compile(
     r"github\.com[:/](?P<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?$"
 )
@@ -97,16 +90,16 @@ def _changelog(cfg: config.Config, proposed: dict[str, Any], out: Out) -> None:
     elif kind == "none":
         out("  changelog: none (changelog = false)")
     elif cfg.changelog.is_file():
+        name = cfg.relative(cfg.changelog)
+        if name != "CHANGELOG.md":  # config found it under another of config.CHANGELOG_NAMES
+            proposed["changelog"] = name
         style, errors = describe(files.read_text(cfg.changelog))
         if errors:
-            out(f"  changelog: {cfg.relative(cfg.changelog)}: bump cannot edit it as it is:")
+            out(f"  changelog: {name}: bump cannot edit it as it is:")
             out("\n".join(f"    {error}" for error in errors[:3]))
             out("    (Keep a Changelog headings: '## [1.2.0] - 2025-01-31'; docs/changelog.md)")
         else:
-            out(f"  changelog: {cfg.relative(cfg.changelog)} ({style}); kept in its own style")
-    elif other := next((cfg.root / n for n in _OTHER_CHANGELOGS if (cfg.root / n).is_file()), None):
-        out(f"  changelog: {cfg.relative(other)} (Keep a Changelog, under another name)")
-        proposed["changelog"] = cfg.relative(other)
+            out(f"  changelog: {name} ({style}); kept in its own style")
     else:
         out(
             f"  changelog: no {cfg.relative(cfg.changelog)}: changelog = false (bump writes versions"
