@@ -168,6 +168,7 @@ def release_check_job(inputs: WorkflowInputs) -> str:
     return f"""\
   release-check:
     runs-on: ubuntu-latest
+    timeout-minutes: 60
     permissions:
       contents: read
       checks: read
@@ -178,7 +179,10 @@ def release_check_job(inputs: WorkflowInputs) -> str:
       - name: nox -s release-check
         env:
           GITHUB_TOKEN: ${{{{ secrets.GITHUB_TOKEN }}}}
-        run: nox -s release-check -- --json release-check.json --version "$VERSION"
+        # --wait-ci: the tagged commit's CI is still running; wait up to 30 min, then UNKNOWN
+        run: >-
+          nox -s release-check --
+          --json release-check.json --version "$VERSION" --wait-ci 1800
       - name: Keep the checklist
         if: always()
         uses: actions/upload-artifact@v6
