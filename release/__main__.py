@@ -29,6 +29,9 @@ def _config(args: argparse.Namespace) -> config.Config:
     return config.load(Path(args.project) if args.project else None)
 
 
+_NO_CACHE_HELP = "re-run the checkers even where a PASS on the same tree is recorded"
+
+
 def _check(args: argparse.Namespace) -> int:
     from . import checklist
 
@@ -39,6 +42,7 @@ def _check(args: argparse.Namespace) -> int:
         strict=args.strict,
         version=args.version,
         wait_ci=args.wait_ci,
+        use_cache=not args.no_cache,
         out=print,
     )
 
@@ -118,6 +122,7 @@ def _publish(args: argparse.Namespace) -> int:
         yes=args.yes,
         allow_unknown=args.allow_unknown,
         security=args.security,
+        use_cache=not args.no_cache,
         out=print,
     )
 
@@ -197,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = command("check", _check, "run the pre-release checklist and print one table")
     check.add_argument("--json", metavar="FILE", help="also write the table as JSON to FILE")
     check.add_argument("--strict", action="store_true", help="UNKNOWN items fail too")
+    check.add_argument("--no-cache", action="store_true", help=_NO_CACHE_HELP)
     check.add_argument(
         "--version", metavar="VERSION", help="the version being released (its CHANGELOG section)"
     )
@@ -244,6 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--yes", action="store_true", help="do not ask before uploading")
     publish.add_argument("--allow-unknown", action="store_true", help="UNKNOWN checks may pass")
     publish.add_argument("--security", action="store_true", help="this is a security release")
+    publish.add_argument("--no-cache", action="store_true", help=_NO_CACHE_HELP)
 
     publish_test = command("publish-test", _publish_test, "upload to the test index, verify it")
     publish_test.add_argument("version", metavar="VERSION")

@@ -7,9 +7,10 @@ later run (publish's preflight after ``release-check``) can reuse one and say wh
 while any change to the tree, the tool or the environment makes it run again. Nothing else is
 cached: a FAIL, a WARN or an UNKNOWN is always checked afresh.
 
-The store is one JSON file under the repository's git directory (``.git/nox-release/``), so it never
-shows up as a change in the work tree, and it is written atomically (a temp file, then a rename): a
-reader sees the old file or the new one, never half of one. It is a cache: an unreadable file is an
+The store is one JSON file in the repository's git directory (``.git/nox-release-cache/``, apart
+from publish's records in ``.git/nox-release/``), so it never shows up as a change in the work
+tree, and it is written atomically (a temp file, then a rename): a reader sees the old file or the
+new one, never half of one. It is a cache: an unreadable file is an
 empty cache, and a lost write only means a check runs again.
 """
 
@@ -30,7 +31,8 @@ from typing import Any, Mapping, Sequence
 from . import proc
 from .errors import ToolFailed
 
-FILE_NAME = "check-cache.json"
+DIR_NAME = "nox-release-cache"  # beside .git/nox-release (publish's records), not in it
+FILE_NAME = "checks.json"
 MAX_ENTRIES = 256  # oldest entries go first; a few hundred trees is plenty for a cache
 PASS = "PASS"
 
@@ -112,21 +114,25 @@ class CheckCache:
         self.enabled = enabled
         self._lock = threading.Lock()
         self._tree: str | None = None
+        self._untracked: list[str] = []
         self._tree_known = False
         self._environment: str | None = None
         self._path: Path | None = None
 
     # -- what a result depends on ----------------------------------------------------------------
 
-    def tree(self) -> str | None:
+    def tree(self, paths: Sequence[str] | None = None) -> str | None:
         """The git tree of the tracked files as they are now (uncommitted changes included), or
-        None when results cannot be tied to a tree: not a git repository, or untracked files that
-        a tool would see."""
+        None when a result cannot be tied to a tree: not a git repository, or an untracked file
+        the tool could see (under ``paths``, or at the top of the project where tools read their
+        configuration; with ``paths=None``, any untracked file)."""
         with self._lock:
             if not self._tree_known:
-                self._tree = self._current_tree()
+                self._tree, self._untracked = self._current_tree()
                 self._tree_known = True
-            return self._tree
+        if self._tree is None or any(_visible(name, paths) for name in self._untracked):
+            return None
+        return self._tree
 
     def _git(self, *args: str) -> proc.Result:
         try:
@@ -134,14 +140,15 @@ class CheckCache:
         except ToolFailed as error:  # no git: nothing can be tied to a tree
             return proc.Result(("git", *args), 127, "", error.message)
 
-    def _current_tree(self) -> str | None:
-        status = self._git("status", "--porcelain", "--untracked-files=normal")
-        if not status.ok or any(line.startswith("??") for line in status.stdout.splitlines()):
-            return None
+    def _current_tree(self) -> tuple[str | None, list[str]]:
+        status = self._git("status", "--porcelain", "--untracked-files=normal", "--", ".")
+        if not status.ok:
+            return None, []
+        untracked = [line[3:] for line in status.stdout.splitlines() if line.startswith("??")]
         snapshot = self._git("stash", "create")  # a commit of the tracked changes; no ref moves
         commit = snapshot.stdout.strip() if snapshot.ok and snapshot.stdout.strip() else "HEAD"
         tree = self._git("rev-parse", "--verify", "--quiet", f"{commit}^{{tree}}")
-        return tree.stdout.strip() or None if tree.ok else None
+        return (tree.stdout.strip() or None if tree.ok else None), untracked
 
     def environment(self) -> str:
         with self._lock:
@@ -149,10 +156,16 @@ class CheckCache:
                 self._environment = environment_digest()
             return self._environment
 
-    def key(self, item: str, tool: str, config: Mapping[str, Any]) -> Key | None:
-        """The key of ``item`` checked by ``tool`` (name and version) with ``config``; None when
-        the tree cannot be named (then nothing is cached)."""
-        tree = self.tree()
+    def key(
+        self,
+        item: str,
+        tool: str,
+        config: Mapping[str, Any],
+        paths: Sequence[str] | None = None,
+    ) -> Key | None:
+        """The key of ``item`` checked by ``tool`` (name and version) with ``config`` on
+        ``paths``; None when the tree cannot be named (then nothing is cached)."""
+        tree = self.tree(paths)
         if tree is None:
             return None
         settings = json.dumps(config, sort_keys=True, default=str)
@@ -161,13 +174,13 @@ class CheckCache:
     # -- the store -------------------------------------------------------------------------------
 
     def path(self) -> Path | None:
-        """``<git common dir>/nox-release/check-cache.json`` (shared by the repository's worktrees:
+        """``<git common dir>/nox-release-cache/checks.json`` (shared by the repository's worktrees:
         the same tree is the same content), or None outside a git repository."""
         if self._path is None:
             found = self._git("rev-parse", "--path-format=absolute", "--git-common-dir")
             if not found.ok or not found.stdout.strip():
                 return None
-            self._path = Path(found.stdout.strip()) / "nox-release" / FILE_NAME
+            self._path = Path(found.stdout.strip()) / DIR_NAME / FILE_NAME
         return self._path
 
     def _load(self) -> dict[str, Any]:
@@ -223,6 +236,23 @@ class CheckCache:
             except OSError:
                 return False
         return True
+
+
+def _visible(untracked: str, paths: Sequence[str] | None) -> bool:
+    """Could a tool checking ``paths`` see the untracked file or directory (``dir/``)? Top-level
+    files always count: tools read their configuration there."""
+    if paths is None:
+        return True
+    name = untracked.rstrip("/")
+    if "/" not in name and not untracked.endswith("/"):
+        return True
+    for path in paths:
+        base = path.removeprefix("./").strip("/")
+        if base in ("", ".") or name == base or name.startswith(base + "/"):
+            return True
+        if base.startswith(name + "/"):  # an untracked directory holding a checked path
+            return True
+    return False
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -93,7 +93,8 @@ def _version_command(session: nox.Session, usage: str, *tools: str, project: boo
     _engine_run(session, session.name, *args)
 
 
-@nox.session(venv_backend=BACKEND)
+# Not default: a bare ``nox`` runs coverage, which is the test run (the suite runs once).
+@nox.session(default=False, venv_backend=BACKEND)
 def tests(session: nox.Session) -> None:
     """Run the test suite with pytest (arguments go to pytest)."""
     _install(session, *TEST_TOOLS, project=True)

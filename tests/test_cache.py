@@ -44,7 +44,7 @@ def test_a_pass_is_reused_for_the_same_tree_and_says_where_it_came_from(sample_r
 def test_the_store_lives_in_the_git_directory_and_leaves_the_tree_clean(sample_repo: Path) -> None:
     store = stored(sample_repo)
     path = store.path()
-    assert path == sample_repo / ".git" / "nox-release" / cache.FILE_NAME
+    assert path == sample_repo / ".git" / cache.DIR_NAME / cache.FILE_NAME
     assert path.is_file()
     assert git(sample_repo, "status", "--porcelain", "--untracked-files=all") == ""
     assert [p.name for p in path.parent.iterdir()] == [cache.FILE_NAME]  # no temp file left
@@ -83,7 +83,7 @@ def test_untracked_files_mean_no_tree_and_nothing_cached(sample_repo: Path) -> N
     assert store.key("mypy", TOOL, SETTINGS) is None
     assert not store.put(None, [MYPY_PASS])
     assert store.get(None) is None
-    assert not (sample_repo / ".git" / "nox-release").exists()
+    assert not (sample_repo / ".git" / cache.DIR_NAME).exists()
 
 
 def test_another_tool_version_or_settings_miss(sample_repo: Path) -> None:
@@ -213,3 +213,22 @@ def test_age(seconds: float, text: str) -> None:
         .describe(now=1000.0 + seconds)
         .startswith("from release-check ")
     )
+
+
+@pytest.mark.parametrize(
+    "untracked, paths, seen",
+    [
+        ("mypy.ini", ["src"], True),  # configuration at the top: every tool may read it
+        ("dist/", ["src", "tests"], False),
+        ("src/pkg/new.py", ["src"], True),
+        ("src/", ["src/pkg"], True),  # an untracked directory holding a checked path
+        ("srcx/a.py", ["src"], False),
+        ("docs/notes.txt", ["./src/", "tests"], False),
+        ("docs/notes.txt", ["."], True),
+        ("anything/", None, True),
+    ],
+)
+def test_which_untracked_files_a_tool_could_see(
+    untracked: str, paths: list[str] | None, seen: bool
+) -> None:
+    assert cache._visible(untracked, paths) is seen

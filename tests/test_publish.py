@@ -372,7 +372,8 @@ def interrupt_second_rename(project: Path, patch: pytest.MonkeyPatch) -> list[st
     seen: list[str] = []
 
     def replace(src: Any, dst: Any) -> None:
-        if Path(dst).is_relative_to(project):
+        # Into the work tree: the check-result cache in .git is not one of the bump's files.
+        if Path(dst).is_relative_to(project) and not Path(dst).is_relative_to(project / ".git"):
             seen.append(Path(dst).name)
             if len(seen) == 2:
                 raise KeyboardInterrupt
@@ -771,9 +772,10 @@ KILL_AT_SECOND_RENAME = """
 import os, runpy, sys
 real_replace = os.replace
 here = os.path.realpath(os.getcwd()) + os.sep
+git_dir = here + ".git" + os.sep
 renamed = []
 def replace(src, dst):
-    if os.path.realpath(dst).startswith(here):
+    if os.path.realpath(dst).startswith(here) and not os.path.realpath(dst).startswith(git_dir):
         renamed.append(dst)
         if len(renamed) == 2:
             os._exit(137)  # killed: no except, no finally, no restore

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .. import checkers
+from ..cache import CheckCache
 from ..config import Config
 from ..errors import ReleaseError
 from ..output import Out
@@ -17,6 +18,7 @@ from .dependencies import audit_item, outdated_item
 from .project import changelog_item, versions_item
 from .quality import format_item, lint_item, package_item, tests_and_coverage_item, typecheck_item
 from .repository import branch_item, ci_item, critical_item, tree_item
+from . import reuse
 from .rows import FAIL, UNKNOWN, WARN, PASS, SKIPPED, Context, Item, Row
 
 # Longest first, so the slow ones start at once.
@@ -72,7 +74,7 @@ def _guarded(item: Item, ctx: Context) -> list[Row]:
 
 def run_item(item: Item, ctx: Context) -> list[Row]:
     """Every item runs through here: its rows, guarded, with the project's advisory rows eased."""
-    return [_advisory(row, ctx.cfg) for row in _guarded(item, ctx)]
+    return [_advisory(row, ctx.cfg) for row in reuse.rows(item, ctx, _guarded)]
 
 
 def _advisory(row: Row, cfg: Config) -> Row:
@@ -132,10 +134,13 @@ def run_check(
     strict: bool = False,
     version: str | None = None,
     wait_ci: float = 0.0,
+    use_cache: bool = True,
     out: Out = print,
 ) -> int:
-    """``python -m release check``: print the table; exit 1 if an item failed."""
-    rows = run_items(Context(cfg, version, wait_ci))
+    """``python -m release check``: print the table; exit 1 if an item failed. A checker's PASS
+    on the same tree is reused (and says so) unless ``use_cache`` is False (``--no-cache``)."""
+    store = CheckCache(cfg.root, by="release-check", enabled=use_cache)
+    rows = run_items(Context(cfg, version, wait_ci, cache=store))
     out(table(rows))
     if json_file:
         payload = {"project": cfg.name, "rows": [asdict(row) for row in rows]}

@@ -36,12 +36,20 @@ def run_publish(
     yes: bool = False,
     allow_unknown: bool = False,
     security: bool = False,
+    use_cache: bool = True,
     out: Out = print,
     confirm: Callable[[str], bool] | None = None,
 ) -> int:
     release = Release(cfg, _normalized(version, out), yes=yes, ci_uploads=cfg.publish_from == "ci")
     out(f"Preflight for {cfg.name} {release.version}:")
-    preflight(release, allow_unknown=allow_unknown, security=security, run_checklist=True, out=out)
+    preflight(
+        release,
+        allow_unknown=allow_unknown,
+        security=security,
+        run_checklist=True,
+        use_cache=use_cache,
+        out=out,
+    )
     out("  all preflight checks passed")
     the_steps = steps(release)
     if dry_run:

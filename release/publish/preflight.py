@@ -7,6 +7,7 @@ import shlex
 from typing import Callable
 
 from .. import bump, changelog, checklist, index, pyproject
+from ..cache import CheckCache
 from ..errors import CheckFailed, ReleaseError, UsageError
 from ..output import Out
 from ..version import next_patch
@@ -29,9 +30,17 @@ PREFLIGHT_ITEMS: tuple[checklist.Item, ...] = (
 
 
 def preflight(
-    release: Release, *, allow_unknown: bool, security: bool, run_checklist: bool, out: Out
+    release: Release,
+    *,
+    allow_unknown: bool,
+    security: bool,
+    run_checklist: bool,
+    out: Out,
+    use_cache: bool = True,
 ) -> None:
-    """Every check before anything changes; all problems are listed together."""
+    """Every check before anything changes; all problems are listed together. A checker's PASS
+    recorded for the same tree (by release-check) is reused and says so, unless ``use_cache`` is
+    False (``--no-cache``)."""
     problems: list[str] = []
     cfg, git = release.cfg, release.git
 
@@ -83,7 +92,9 @@ def preflight(
         _check_security(release, problem)
 
     if run_checklist:
-        rows = checklist.run_items(checklist.Context(cfg, release.version), PREFLIGHT_ITEMS)
+        store = CheckCache(cfg.root, by="publish", enabled=use_cache)
+        context = checklist.Context(cfg, release.version, cache=store)
+        rows = checklist.run_items(context, PREFLIGHT_ITEMS)
         for row in rows:
             if row.status == checklist.FAIL or (
                 row.status == checklist.UNKNOWN and not allow_unknown
