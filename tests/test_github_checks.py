@@ -10,7 +10,7 @@ import pytest
 from release import checklist, config, github
 from release.__main__ import build_parser
 from release.errors import UsageError
-from release.checklist_github import ci_row, critical_row
+from release.checklist.github_rows import ci_row, critical_row
 from release.github import GitHub
 from tests.conftest import git
 from tests.fake_github import FAKE_TOKEN, FakeGitHub

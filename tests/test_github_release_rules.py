@@ -29,10 +29,18 @@ def dist(tmp_path: Path) -> list[Path]:
     return [wheel, sdist]
 
 
-def publish(fake: FakeGitHub, files: list[Path], **extra: object) -> str:
+def publish(
+    fake: FakeGitHub, files: list[Path], *, latest: bool = True, version: str | None = None
+) -> str:
     gh = GitHub.from_env(fake.repo, fake.env())
     report = gh.publish_release(
-        tag=TAG, title="OMI v0.2.0", body="notes", prerelease=False, files=files, **extra  # type: ignore[arg-type]
+        tag=TAG,
+        title="OMI v0.2.0",
+        body="notes",
+        prerelease=False,
+        files=files,
+        latest=latest,
+        version=version,
     )
     return str(report)
 

@@ -73,7 +73,7 @@ def tree_item(ctx: Context) -> list[Row]:
 def ci_item(ctx: Context) -> list[Row]:
     if not ctx.cfg.github_repo:
         return [Row("CI of HEAD", SKIPPED, "github-repo is not set in [tool.release]")]
-    from ..checklist_github import ci_row
+    from .github_rows import ci_row
 
     status, reason = ci_row(ctx.cfg.github_repo, Git(ctx.cfg.root).head(), wait=ctx.wait_ci)
     return [Row("CI of HEAD", status, reason, "wait for CI or fix it" if status == FAIL else "")]
@@ -82,7 +82,7 @@ def ci_item(ctx: Context) -> list[Row]:
 def critical_item(ctx: Context) -> list[Row]:
     if not ctx.cfg.github_repo:
         return [Row("critical issues", SKIPPED, "github-repo is not set in [tool.release]")]
-    from ..checklist_github import critical_row
+    from .github_rows import critical_row
 
     status, reason = critical_row(ctx.cfg.github_repo, ctx.cfg.critical_labels)
     fix = "fix or re-label them before releasing" if status == FAIL else ""

@@ -6,7 +6,7 @@
 - :mod:`.releases`: a tag's release and its assets — its state, and draft → assets → publish.
 - :mod:`.project`: the release of one version of the project (title, notes, "Latest").
 - :mod:`.checks`: the CI status of a commit and the open critical issues (the checklist's rows
-  built on them live in :mod:`release.checklist_github`).
+  built on them live in :mod:`release.checklist.github_rows`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What GitHub knows about a commit's CI and the repository's open critical issues.
 
 The queries only: what the checklist makes of them (PASS, FAIL, UNKNOWN, waiting for CI) lives on
-the checklist's side, in :mod:`release.checklist_github`.
+the checklist's side, in :mod:`release.checklist.github_rows`.
 """
 
 from __future__ import annotations

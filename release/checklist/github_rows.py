@@ -12,10 +12,10 @@ import os
 import time
 from typing import Callable, Mapping, Sequence
 
-from .errors import CredentialsError, GitHubError
-from .github import checks
-from .github.releases import GitHub
-from .github.transport import (
+from ..errors import CredentialsError, GitHubError
+from ..github import checks
+from ..github.releases import GitHub
+from ..github.transport import (
     NEED_CHECKS_READ,
     NEED_ISSUES_READ,
     NEED_STATUSES_READ,
