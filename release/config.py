@@ -20,7 +20,7 @@ from packaging.utils import canonicalize_name
 
 from . import checkers
 from .errors import ConfigError
-from .layout import dig_table, discover_package, project_name
+from .layout import dig_table, discover_package, package_hints, project_name
 
 if TYPE_CHECKING:
     from .versions import VersionSource
@@ -268,7 +268,7 @@ def load(
                 "set source to the directory that holds the package's __init__.py",
             )
     else:
-        package, source = discover_package(root, name)
+        package, source = discover_package(root, name, package_hints(doc))
         if "source" in values:
             source = root / values["source"]
 

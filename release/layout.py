@@ -4,13 +4,13 @@ setup.cfg) and the import package it releases (a src or a flat layout)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from packaging.utils import canonicalize_name
 
 from .errors import ConfigError
 
-__all__ = ["dig_table", "discover_package", "project_name"]
+__all__ = ["dig_table", "discover_package", "package_hints", "project_name"]
 
 _NOT_PACKAGES = {
     "tests",
@@ -30,8 +30,42 @@ def _plain(value: Any) -> Any:
     return unwrap() if callable(unwrap) else value
 
 
-def discover_package(root: Path, name: str) -> tuple[str, Path]:
-    """The import package and its directory, from a src layout or a flat layout."""
+def package_hints(doc: Mapping[str, Any]) -> list[str]:
+    """The packages the build backend's own configuration names (flit's module, Poetry's and
+    hatch's packages, setuptools' packages, the module of a setuptools ``attr`` version or of a
+    hatch / PDM version file): what the project releases when its layout has several."""
+    tool = _plain(doc.get("tool", {}))
+    tool = tool if isinstance(tool, dict) else {}
+    hints: list[str] = []
+    module = dig_table(tool, "flit", "module", "name")
+    if isinstance(module, str):
+        hints.append(module)
+    for entry in dig_table(tool, "poetry", "packages") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("include"), str):
+            hints.append(entry["include"])
+    for path in dig_table(tool, "hatch", "build", "targets", "wheel", "packages") or []:
+        if isinstance(path, str):
+            hints.append(Path(path).name)
+    packages = dig_table(tool, "setuptools", "packages")
+    hints += (
+        [item for item in packages if isinstance(item, str)] if isinstance(packages, list) else []
+    )
+    attr = dig_table(tool, "setuptools", "dynamic", "version", "attr")
+    if isinstance(attr, str):
+        hints.append(attr.split(".")[0])
+    for path in (
+        dig_table(tool, "hatch", "version", "path"),
+        dig_table(tool, "pdm", "version", "path"),
+    ):
+        if isinstance(path, str):
+            parts = [part for part in Path(path).parts if part != "src"]
+            hints += parts[:1] if len(parts) > 1 else []
+    return [hint.replace("/", ".").split(".")[0] for hint in hints if hint]
+
+
+def discover_package(root: Path, name: str, hints: Sequence[str] = ()) -> tuple[str, Path]:
+    """The import package and its directory, from a src layout or a flat layout; with several
+    candidates, the one named like the distribution, else the one the build configuration names."""
     wanted = str(canonicalize_name(name)).replace("-", "_")
     for base in (root / "src", root):
         if not base.is_dir():
@@ -46,6 +80,9 @@ def discover_package(root: Path, name: str) -> tuple[str, Path]:
         )
         if wanted in candidates:
             return wanted, base / wanted
+        named = [hint for hint in dict.fromkeys(hints) if hint in candidates]
+        if len(named) == 1:
+            return named[0], base / named[0]
         if len(candidates) == 1:
             return candidates[0], base / candidates[0]
         if len(candidates) > 1:

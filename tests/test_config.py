@@ -129,6 +129,26 @@ def test_several_packages_must_be_named(tmp_path: Path) -> None:
     assert config.load(tmp_path, env={}).source == tmp_path / "src" / "beta"
 
 
+@pytest.mark.parametrize(
+    "build_config",
+    [
+        '[tool.hatch.build.targets.wheel]\npackages = ["src/beta"]\n',
+        '[tool.poetry]\npackages = [{ include = "beta", from = "src" }]\n',
+        '[tool.flit.module]\nname = "beta"\n',
+        '[tool.setuptools]\npackages = ["beta"]\n',
+        '[tool.setuptools.dynamic]\nversion = {attr = "beta.__version__"}\n',
+        '[tool.hatch.version]\npath = "src/beta/__about__.py"\n',
+    ],
+)
+def test_the_build_configuration_names_the_package(build_config: str, tmp_path: Path) -> None:
+    for name in ("alpha", "beta"):
+        (tmp_path / "src" / name).mkdir(parents=True)
+        (tmp_path / "src" / name / "__init__.py").write_text("")
+    write(tmp_path, '[project]\nname = "gamma"\nversion = "1.0.0"\n' + build_config)
+    cfg = config.load(tmp_path, env={})
+    assert (cfg.package, cfg.source) == ("beta", tmp_path / "src" / "beta")
+
+
 def test_package_matching_the_distribution_name_wins(tmp_path: Path) -> None:
     for name in ("gamma", "helpers"):
         (tmp_path / name).mkdir()
