@@ -5,8 +5,9 @@ Pure: text and values in, edits or problems out.
 
 from __future__ import annotations
 
+import itertools
 import re
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 from packaging.version import Version
 
@@ -52,29 +53,35 @@ def section_url(doc: Doc, sec: Sec) -> _Link | None:
     return None if link is None else _Link(doc.url(link), link.line, link.text)
 
 
-def _release_links(doc: Doc) -> list[_Link]:
-    found = [section_url(doc, sec) for sec in doc.releases()]
-    return [link for link in found if link is not None]
+def _release_refs(doc: Doc) -> Iterator[urls.RefUrl]:
+    for sec in doc.releases():
+        link = section_url(doc, sec)
+        ref = None if link is None else urls.read(link.url)
+        if ref is not None:
+            yield ref
 
 
 def _model(doc: Doc, *, compare: bool) -> urls.RefUrl | None:
     """A link of the file to shape new ones on: one that compares (``compare``) or names one ref,
-    a version's own link first; else any link the file has."""
-    found: list[urls.RefUrl] = []
-    for sec in doc.releases():
-        at = section_url(doc, sec)
-        ref = None if at is None else urls.read(at[0])
-        if ref is not None:
-            found.append(ref)
+    a version's own link first; else any link the file has. Stops at the first that fits."""
+    fallback: urls.RefUrl | None = None
+    for ref in _refs(doc):
+        if (ref.old is not None) == compare:
+            return ref
+        fallback = fallback or ref
+    return fallback
+
+
+def _refs(doc: Doc) -> Iterator[urls.RefUrl]:
+    """The links the file has, read: the releases' own, Unreleased's, then the bottom ones."""
     unreleased = doc.unreleased()
-    at = None if unreleased is None else section_url(doc, unreleased)
-    ref = None if at is None else urls.read(at[0])
-    if ref is not None:
-        found.append(ref)
-    found += [ref for ref in (urls.read(doc.url(link)) for link in doc.links) if ref is not None]
-    wanted = [ref for ref in found if (ref.old is not None) == compare]
-    chosen = wanted or found
-    return chosen[0] if chosen else None
+    sections = [*doc.releases(), *([unreleased] if unreleased is not None else [])]
+    found = (section_url(doc, sec) for sec in sections)
+    texts = (link.url for link in found if link is not None)
+    for text in itertools.chain(texts, (doc.url(link) for link in doc.links)):
+        ref = urls.read(text)
+        if ref is not None:
+            yield ref
 
 
 def new_url(doc: Doc, release: Release, tag_format: str) -> str | None:
@@ -83,11 +90,11 @@ def new_url(doc: Doc, release: Release, tag_format: str) -> str | None:
     if release.older is not None:
         own = section_url(doc, release.older)
         previous = None if own is None else urls.read(own.url)
-        releases = [urls.read(found.url) for found in _release_links(doc)]
         if (
             previous is not None
-            and not any(ref is not None and ref.old is not None for ref in releases)
+            and previous.old is None
             and doc.older_than(release.older) is not None
+            and not any(ref.old is not None for ref in _release_refs(doc))
         ):
             # The releases link one ref each, not only the first (attrs' "## [25.1.0](…/tree/
             # 25.1.0)"): the new one does too.

@@ -106,6 +106,7 @@ class Doc:
         self.problems: list[Problem] = []
         self._problem_lines: set[int] = set()
         self._version_links: list[tuple[Version, Line]] | None = None
+        self._link_index: dict[Version, Line] | None = None
         self.sections = self._sections([item for item in headings if item.kind == "h2"])
         self._releases = [
             sec for sec in self.sections if sec.version is not None and not sec.unreleased
@@ -367,7 +368,12 @@ class Doc:
         return self._version_links
 
     def link_for(self, wanted: Version) -> Line | None:
-        return next((link for version, link in self.version_links() if version == wanted), None)
+        """The first link labelled ``wanted`` (looked up in a table built once)."""
+        if self._link_index is None:
+            self._link_index = {}
+            for version, link in self.version_links():
+                self._link_index.setdefault(version, link)
+        return self._link_index.get(wanted)
 
     def unreleased_link(self) -> Line | None:
         return next((link for link in self.links if is_unreleased(link.text)), None)
