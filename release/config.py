@@ -70,6 +70,8 @@ KEYS: dict[str, tuple[str, tuple[type, ...]]] = {
     "lint": _STR_OR_FALSE,
     "typecheck": _STR_OR_FALSE,
     "advisory": _LIST,
+    "wheels": _STR,
+    "wheel-builds": _LIST,
 }
 
 GITHUB_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
@@ -108,6 +110,10 @@ class Config:
     test_index_url: str = TESTPYPI_INDEX_URL
     upload_url: str = PYPI_UPLOAD_URL
     index_url: str = PYPI_INDEX_URL
+    #: "matrix" / "single" when [tool.release] says so; None = detected (release.compiled)
+    wheels: str | None = None
+    #: cibuildwheel build identifiers (globs) the release must ship; None = from [tool.cibuildwheel]
+    wheel_builds: tuple[str, ...] | None = None
     scripts: Mapping[str, str] = field(default_factory=dict)
     pyproject: Path = Path("pyproject.toml")
     exclude: tuple[str, ...] = ()
@@ -293,6 +299,13 @@ def load(
             f'publish-from must be "local" or "ci", not {publish_from!r}',
             'set publish-from = "local" (upload from this machine) or "ci" (CI uploads on the tag)',
         )
+    wheels = values.get("wheels")
+    if wheels is not None and wheels not in ("matrix", "single"):
+        raise ConfigError(
+            f'wheels must be "matrix" or "single", not {wheels!r}',
+            'set wheels = "matrix" (platform wheels built by CI) or "single" (one wheel built '
+            "here), or remove the key to let nox-release detect it",
+        )
     github_repo = values.get("github-repo")
     if github_repo is not None and not GITHUB_REPO.match(github_repo):
         raise ConfigError(
@@ -345,6 +358,8 @@ def load(
         test_index_url=urls["test-index-url"],
         upload_url=urls["upload-url"],
         index_url=urls["index-url"],
+        wheels=wheels,
+        wheel_builds=tuple(values["wheel-builds"]) if "wheel-builds" in values else None,
         scripts=dict(scripts),
         pyproject=pyproject,
         exclude=tuple(values.get("exclude", [])),
