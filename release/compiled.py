@@ -43,9 +43,10 @@ class WheelPlan:
         return self.mode == MATRIX
 
     def describe(self) -> str:
-        """One line for messages: what was decided and from what."""
+        """For messages: what was decided and from what, e.g. ``platform wheels (mesonpy)``."""
         if self.configured:
-            return f'wheels = "{self.mode}" in [tool.release]'
+            what = "platform wheels" if self.matrix else "one wheel"
+            return f'{what} (wheels = "{self.mode}" in [tool.release])'
         if self.matrix:
             return "platform wheels (" + "; ".join(self.reasons) + ")"
         return "one pure-Python wheel (no compiled extension found)"

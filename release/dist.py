@@ -39,15 +39,17 @@ _FIRST_BUILD_WITH_UV = Version("1.2")
 
 @dataclass(frozen=True)
 class DistFiles:
-    """The two files a release uploads."""
+    """The files a release uploads: an sdist and a wheel, plus the other platforms' wheels of a
+    platform-wheel project (release.matrixdist)."""
 
     sdist: Path
     wheel: Path
+    more_wheels: tuple[Path, ...] = ()
 
     @property
-    def all(self) -> tuple[Path, Path]:
-        """sdist first, then the wheel: the order they are uploaded in."""
-        return (self.sdist, self.wheel)
+    def all(self) -> tuple[Path, ...]:
+        """sdist first, then the wheels: the order they are uploaded in."""
+        return (self.sdist, self.wheel, *self.more_wheels)
 
 
 def expected_names(name: str, version: str) -> tuple[str, str]:

@@ -77,9 +77,11 @@ def judge(cfg: Config, outdir: Path, version: str) -> wheelset.WheelSet:
         raise UsageError(f"{version!r} is not a valid version: {error}", "use a PEP 440 version")
 
 
-def check_matrix_dist(cfg: Config, outdir: Path, version: str) -> list[Path]:
-    """The release's files in ``outdir`` (sdist first, then the wheels), after every check and
-    ``twine check --strict`` on all of them; CheckFailed listing every problem otherwise."""
+def check_matrix_dist(
+    cfg: Config, outdir: Path, version: str, *, twine: bool = True
+) -> dist.DistFiles:
+    """The release's files in ``outdir`` (sdist, then the wheels by name), after every check and
+    (``twine``) ``twine check --strict`` on all of them; CheckFailed listing every problem."""
     verdict = judge(cfg, outdir, version)
     report = verdict.report(asked_by(cfg))
     if not verdict.ok:
@@ -91,17 +93,37 @@ def check_matrix_dist(cfg: Config, outdir: Path, version: str) -> list[Path]:
             'in [tool.release] wheel-builds (e.g. ["cp3*-manylinux_x86_64", "cp3*-win_amd64"])',
         )
     assert verdict.sdist is not None
-    files = [outdir / verdict.sdist] + [outdir / wheel for wheel in sorted(verdict.wheels)]
-    dist.twine_check(files)
+    wheels = [outdir / wheel for wheel in sorted(verdict.wheels)]
+    files = dist.DistFiles(outdir / verdict.sdist, wheels[0], tuple(wheels[1:]))
+    if twine:
+        dist.twine_check(files.all)
     return files
 
 
-def release_files(cfg: Config, outdir: Path, version: str) -> list[Path]:
-    """The files a release of ``version`` uploads from ``outdir``, sdist first, after the dist
-    sanity that fits the project: one sdist + one wheel, or one sdist + the platform wheels."""
-    if wheel_plan(cfg).matrix:
-        return check_matrix_dist(cfg, outdir, version)
-    return list(dist.check_dist(outdir, cfg.name, version).all)
+def dist_files(
+    cfg: Config, outdir: Path, version: str, *, gathered: bool = True, twine: bool = False
+) -> dist.DistFiles:
+    """The files a release of ``version`` uploads from ``outdir``, after the dist sanity that fits:
+    a platform-wheel project's ``gathered`` dist/ (CI's jobs) holds an sdist and every platform's
+    wheels; any other dist/ (a pure project's, or a local build) one sdist and one wheel."""
+    if gathered and wheel_plan(cfg).matrix:
+        return check_matrix_dist(cfg, outdir, version, twine=twine)
+    files = dist.check_dist(outdir, cfg.name, version)
+    if twine:
+        dist.twine_check(files.all)
+    return files
+
+
+def local_build_note(cfg: Config) -> str | None:
+    """For a platform-wheel project: what a local build leaves to CI (None for a pure project)."""
+    plan = wheel_plan(cfg)
+    if not plan.matrix:
+        return None
+    builds = wheel_config(cfg).expected_builds()
+    return (
+        f"this machine's wheel only: the {len(builds)} platform builds asked for by "
+        f"{asked_by(cfg)} are built in CI by cibuildwheel ({plan.describe()})"
+    )
 
 
 def report(cfg: Config, outdir: Path, version: str) -> str:

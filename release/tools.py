@@ -159,8 +159,13 @@ def _run_black(cfg: Config, extra: Sequence[str], out: Out) -> int:
 
 
 def _run_build(cfg: Config, extra: Sequence[str], out: Out) -> int:
+    from . import matrixdist
+
     files = dist.build_dist(cfg, cfg.root / "dist", out=out)
     out(f"built {files.sdist.name} and {files.wheel.name}")
+    note = matrixdist.local_build_note(cfg)
+    if note:
+        out(note)
     return 0
 
 

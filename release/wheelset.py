@@ -23,6 +23,7 @@ from packaging.utils import (
 from packaging.version import InvalidVersion, Version
 
 from . import cibw
+from .config import file_prefix
 
 _OS_NAMES = {"manylinux": "Linux", "musllinux": "Linux (musl)", "macosx": "macOS", "win": "Windows"}
 
@@ -72,7 +73,7 @@ def check(
 ) -> WheelSet:
     """Judge the file names ``files`` of ``dist/`` (wheels' METADATA in ``metadata``)."""
     wanted = Version(version)
-    prefix = str(canonicalize_name(name)).replace("-", "_")
+    prefix = file_prefix(name)
     result = WheelSet()
     sdists = [f for f in files if f.endswith(".tar.gz")]
     wheels = [f for f in files if f.endswith(".whl")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .. import dist, index, plan
+from .. import index, matrixdist, plan
 from ..config import Config
 from ..errors import UsageError
 from ..output import Out
@@ -41,6 +41,7 @@ def run_publish(
     confirm: Callable[[str], bool] | None = None,
 ) -> int:
     release = Release(cfg, _normalized(version, out), yes=yes, ci_uploads=cfg.publish_from == "ci")
+    _refuse_local_platform_wheels(release)
     out(f"Preflight for {cfg.name} {release.version}:")
     preflight(
         release,
@@ -63,6 +64,21 @@ def run_publish(
     out(f"\nReleased {cfg.name} {release.version} in {total:.1f} s of steps.")
     _after(release, security, out)
     return 0
+
+
+def _refuse_local_platform_wheels(release: Release) -> None:
+    """A platform-wheel project's release is built by CI's matrix: a local upload would publish
+    this machine's wheel alone (and PyPI refuses plain linux_* wheels)."""
+    if release.ci_uploads or not release.platform_wheels:
+        return
+    plan_ = matrixdist.wheel_plan(release.cfg)
+    raise UsageError(
+        f"{release.cfg.name} ships {plan_.describe()}: one machine builds only its own wheel, "
+        "so a local publish cannot upload the release; nothing was changed",
+        'set publish-from = "ci" in [tool.release]: publish then bumps, tests, tags and pushes, '
+        "and the release workflow (nox-release init --ci writes it) builds every wheel with "
+        "cibuildwheel and uploads them together",
+    )
 
 
 def _after(release: Release, security: bool, out: Out) -> None:
@@ -93,7 +109,7 @@ def _after(release: Release, security: bool, out: Out) -> None:
 def run_publish_test(cfg: Config, version: str, *, dry_run: bool = False, out: Out = print) -> int:
     """Steps 8 alone, for an existing build in dist/."""
     release = Release(cfg, _normalized(version, out))
-    dist.check_dist(release.dist_dir, cfg.name, release.version)
+    release.checked_files(twine=True)
     the_steps: list[plan.Step] = [UploadStep(release, test=True), VerifyStep(release, test=True)]
     if dry_run:
         out(plan.render(plan.survey(the_steps)))
@@ -105,7 +121,7 @@ def run_publish_test(cfg: Config, version: str, *, dry_run: bool = False, out: O
 def run_upload(cfg: Config, version: str, *, attestations: bool = False, out: Out = print) -> int:
     """Upload dist/ to the production index and verify (CI's job with publish-from = "ci")."""
     release = Release(cfg, _normalized(version, out))
-    files = dist.check_dist(release.dist_dir, cfg.name, release.version)
+    files = release.checked_files(twine=True)
     report = index.upload(
         list(files.all),
         upload_url=cfg.upload_url,

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import bump, dist, pyproject
+from .. import bump, dist, matrixdist, pyproject
 from ..config import Config
 from ..errors import ReleaseError, UsageError
 from ..git import Git
@@ -92,9 +92,20 @@ class Release:
 
     def dist_files(self) -> dist.DistFiles | None:
         try:
-            return dist.check_dist(self.dist_dir, self.cfg.name, self.version)
+            return self.checked_files()
         except ReleaseError:
             return None
+
+    def checked_files(self, *, twine: bool = False) -> dist.DistFiles:
+        """dist/'s files of this release; a platform-wheel project's dist/ is CI's gathered one,
+        except in a local publish (publish-from = "ci"), which builds this machine's wheel only."""
+        return matrixdist.dist_files(
+            self.cfg, self.dist_dir, self.version, gathered=not self.ci_uploads, twine=twine
+        )
+
+    @property
+    def platform_wheels(self) -> bool:
+        return matrixdist.wheel_plan(self.cfg).matrix
 
     def recorded_build(self) -> dict[str, str]:
         build = self.state().get("build")

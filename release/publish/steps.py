@@ -187,9 +187,7 @@ class UploadStep(_Step):
         return all(value == "same" for value in status.values())
 
     def run(self, out: Out) -> None:
-        files = self.r.dist_files()
-        if files is None:
-            raise StepFailed(f"dist/ holds no build of {self.r.version}", "run nox -s build")
+        files = self.r.checked_files(twine=True)
         report = index.upload(
             list(files.all),
             upload_url=self.upload_url,
@@ -304,6 +302,8 @@ class GitHubStep(_Step):
     def skip_reason(self) -> str | None:
         if not self.r.cfg.github_repo:
             return "github-repo is not set in [tool.release]"
+        if self.r.ci_uploads and self.r.platform_wheels:
+            return "platform wheels: the release workflow creates it with every wheel attached"
         from .. import github
 
         if not github.token_from_env():
@@ -327,7 +327,7 @@ class GitHubStep(_Step):
 
         cfg = self.r.cfg
         # The assets are the release's files: a missing or stale dist/ is an error, not "none".
-        files = dist.check_dist(self.r.dist_dir, cfg.name, self.r.version)
+        files = self.r.checked_files()
         notes = history.History.read(cfg).notes(self.r.version)
         report = github.publish_version(cfg, self.r.version, list(files.all), notes)
         out(f"     {report}")
