@@ -154,3 +154,16 @@ def test_release_check_gets_the_version_from_the_tag() -> None:
 def test_no_runner_means_no_workflow() -> None:
     with pytest.raises(ValueError):
         matrixci.release_workflow("cext-demo", [])
+
+
+def test_the_ci_page_shows_what_the_generator_writes() -> None:
+    page = (Path(__file__).resolve().parents[1] / "docs" / "ci.md").read_text(encoding="utf-8")
+    section = page.split("## Platform wheels: the wheel matrix", 1)[1]
+    shown = section.split("```yaml\n", 1)[1].split("```\n", 1)[0]
+    documented = cibw.WheelConfig.from_pyproject(
+        {
+            "project": {"requires-python": ">=3.10"},
+            "tool": {"cibuildwheel": {"skip": "*-win32 *i686"}},
+        }
+    )
+    assert shown == matrixci.release_workflow("fastblob", documented.runners())
