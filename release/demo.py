@@ -92,8 +92,8 @@ def run(out: Out = print, keep: bool = False) -> int:
 
         _banner(out, f"3. nox-release publish {DEMO_VERSION} --yes")
         out(
-            "(--allow-unknown: offline, pip-audit cannot reach its vulnerability database and "
-            "GitHub's CI status cannot be asked, so those rows are UNKNOWN, not PASS)"
+            "(--allow-unknown: offline, GitHub's CI status and critical issues cannot be asked, "
+            "so those rows are UNKNOWN, not PASS)"
         )
         env = demo_env(test_index, prod_index)
         if env.get("RELEASE_GITHUB_API_URL"):

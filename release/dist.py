@@ -226,7 +226,7 @@ def _wheel_problems(path: Path, name: str, wanted: Version) -> list[str]:
     metadata_version = wheel_metadata_version(path)
     if metadata_version is None:
         return [f"{path.name} has no readable .dist-info/METADATA with a Version"]
-    if _parsed(metadata_version) != wanted:
+    if not _is_version(metadata_version, wanted):
         return [f"{path.name} says Version: {metadata_version} in its METADATA, not {wanted}"]
     return []
 
@@ -242,11 +242,12 @@ def _name_version_problems(
     return problems
 
 
-def _parsed(text: str) -> Version | None:
+def _is_version(text: str, wanted: Version) -> bool:
+    """``text`` is ``wanted`` as a PEP 440 version (an invalid one never is)."""
     try:
-        return Version(text)
+        return Version(text) == wanted
     except InvalidVersion:
-        return None
+        return False
 
 
 def wheel_metadata_version(wheel: Path) -> str | None:

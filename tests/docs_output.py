@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from release.localindex import LocalIndex
+
 REPO = Path(__file__).resolve().parent.parent
 DOCS = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
 SAMPLE = REPO / "release" / "sample"
@@ -42,7 +44,7 @@ _BLOCK = re.compile(
 )
 _TEMP_SUFFIX = re.compile(r"\b((?:nox-)?release-[a-z]+(?:-[a-z]+)*-)[a-z0-9_]{8}\b")
 _PORT = re.compile(r"\b127\.0\.0\.1:(\d{4,5})\b")
-_TIMING = re.compile(r"\b\d+(?:\.\d+)? ?s\b")
+_TIMING = re.compile(r"\b\d+(?:\.\d+)? ?s\b(?: \(\d+:\d\d:\d\d\))?")
 _HEX = re.compile(r"\b[0-9a-f]{12,64}\b")
 
 
@@ -52,6 +54,8 @@ class Shell:
 
     work: Path
     lines: list[str] = field(default_factory=list)
+    extra_env: dict[str, str | None] = field(default_factory=dict)
+    servers: list[LocalIndex] = field(default_factory=list)
 
     @property
     def project(self) -> Path:
@@ -80,16 +84,43 @@ class Shell:
             RELEASE_INDEX_URL=f"{closed}/simple/",
             RELEASE_GITHUB_API_URL=closed,
         )
+        for key, value in self.extra_env.items():
+            if value is None:
+                env.pop(key, None)
+            else:
+                env[key] = value
         return env
+
+    def indexes(self) -> None:
+        """Two local pypiservers as the test index and the index, with credentials to upload."""
+        test, prod = LocalIndex(self.work / "testpypi"), LocalIndex(self.work / "pypi")
+        for server in (test, prod):
+            self.servers.append(server)
+            server.start()
+        self.extra_env.update(
+            RELEASE_TEST_UPLOAD_URL=test.upload_url,
+            RELEASE_TEST_INDEX_URL=test.index_url,
+            RELEASE_UPLOAD_URL=prod.upload_url,
+            RELEASE_INDEX_URL=prod.index_url,
+            TWINE_USERNAME="omi",
+            TWINE_PASSWORD="not-a-secret",
+        )
 
     def _run(self, command: str) -> subprocess.CompletedProcess[str]:
         argv = shlex.split(command)
+        if argv[-1] == "</dev/null":  # stdin is always empty: no terminal to answer questions
+            argv.pop()
+        env = self.env()
+        while "=" in argv[0]:  # VAR=value command, as a shell reads it
+            key, _, value = argv.pop(0).partition("=")
+            env[key] = value
         if argv[0] == "python":
             argv[0] = sys.executable
         return subprocess.run(
             argv,
             cwd=self.project,
-            env=self.env(),
+            env=env,
+            stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -97,10 +128,10 @@ class Shell:
             timeout=900,
         )
 
-    def setup(self, command: str) -> None:
-        """Run ``command`` as a step of the set-up: it must succeed, and it is not shown."""
+    def setup(self, command: str, *, exit_code: int = 0) -> None:
+        """Run ``command`` as a step of the set-up, not shown: it must exit with ``exit_code``."""
         done = self._run(command)
-        if done.returncode != 0:
+        if done.returncode != exit_code:
             raise RuntimeError(f"set-up step {command!r} failed:\n{done.stdout}")
 
     def edit(self, name: str, old: str, new: str) -> None:
@@ -203,6 +234,51 @@ def bump_refusals(sh: Shell) -> None:
     sh.show("python -m release bump auto --allow-empty", exit_code=True)
 
 
+def demo(sh: Shell) -> None:
+    sh.extra_env["RELEASE_GITHUB_API_URL"] = None  # the demo says it skips the GitHub step
+    sh.show("python -m release demo", exit_code=True)
+
+
+def release_check(sh: Shell) -> None:
+    sh.show("python -m release check --json ../check.json", exit_code=True)
+    sh.show("head -9 ../check.json")
+
+
+def doctor(sh: Shell) -> None:
+    sh.indexes()
+    sh.setup("python -m release build")
+    sh.show("python -m release doctor", exit_code=True)
+
+
+def doctor_problems(sh: Shell) -> None:
+    sh.indexes()
+    sh.setup("python -m release build")
+    sh.extra_env.update(TWINE_USERNAME=None, TWINE_PASSWORD=None)
+    sh.show("RELEASE_INDEX_URL=http://127.0.0.1:9/simple/ python -m release doctor", exit_code=True)
+
+
+def publish_dry_run(sh: Shell) -> None:
+    sh.indexes()
+    sh.extra_env["RELEASE_GITHUB_API_URL"] = None
+    sh.show("python -m release publish 0.3.0 --dry-run", exit_code=True)
+    sh.show("python -m release publish 0.3.0 --dry-run --allow-unknown")
+
+
+def publish_no_terminal(sh: Shell) -> None:
+    sh.indexes()
+    sh.extra_env["RELEASE_GITHUB_API_URL"] = None
+    sh.show("python -m release publish 0.3.0 --allow-unknown </dev/null", exit_code=True)
+    sh.show("python -m release plan 0.3.0")
+
+
+def publish_resume(sh: Shell) -> None:
+    sh.indexes()
+    sh.extra_env["RELEASE_GITHUB_API_URL"] = None
+    sh.setup("python -m release publish 0.3.0 --allow-unknown </dev/null", exit_code=1)
+    sh.setup("python -m release publish-test 0.3.0")
+    sh.show("python -m release publish 0.3.0 --yes --allow-unknown", exit_code=True)
+
+
 SCENARIOS: dict[str, Callable[[Shell], None]] = {
     "notes": notes,
     "build": build,
@@ -213,18 +289,27 @@ SCENARIOS: dict[str, Callable[[Shell], None]] = {
     "bump": bump,
     "bump-partial": bump_partial,
     "bump-refusals": bump_refusals,
+    "demo": demo,
+    "release-check": release_check,
+    "doctor": doctor,
+    "doctor-problems": doctor_problems,
+    "publish-dry-run": publish_dry_run,
+    "publish-no-terminal": publish_no_terminal,
+    "publish-resume": publish_resume,
 }
 
 
 def transcript(name: str) -> str:
     """What scenario ``name`` prints, in the form the docs show it."""
     work = Path(tempfile.mkdtemp(prefix="docs-output-")).resolve()
+    shell = Shell(work)
     try:
-        shell = Shell(work)
         _sample(shell)
         SCENARIOS[name](shell)
         return normalize("\n".join(shell.lines) + "\n", work)
     finally:
+        for server in shell.servers:
+            server.stop()
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -116,7 +116,7 @@ class SmokeStep(_Step):
         return wheel is not None and self.r.state().get("smoke") == index.sha256_of(wheel)
 
     def run(self, out: Out) -> None:
-        smoke.smoke_dist(self.r.cfg, self.r.dist_dir, out=lambda line: out(f"     {line}"))
+        smoke.smoke_dist(self.r.cfg, self.r.dist_dir, out=out, indent=STEP_INDENT)
         wheel = self._wheel()
         assert wheel is not None
         self.r.record("smoke", index.sha256_of(wheel))

@@ -74,14 +74,17 @@ def install_from_index(
         return [installed, deps, *run_checks(venv, Expected(package, version, commands))]
 
 
-def smoke_dist(cfg: Config, outdir: Path, *, out: Out = print) -> list[SmokeResult]:
-    """Install the wheel in ``outdir`` into a brand-new venv and run the project's smoke checks."""
+def smoke_dist(
+    cfg: Config, outdir: Path, *, out: Out = print, indent: str = ""
+) -> list[SmokeResult]:
+    """Install the wheel in ``outdir`` into a brand-new venv and run the project's smoke checks;
+    ``indent`` starts every line printed (a publish step's lines are indented under its title)."""
     version = dist.built_version(cfg, outdir)
     files = dist.check_dist(outdir, cfg.name, version)
-    out(f"smoke-testing {files.wheel.name} in a brand-new venv")
+    out(f"{indent}smoke-testing {files.wheel.name} in a brand-new venv")
     results = smoke_test(
         files.wheel, package=cfg.package, version=version, commands=cfg.smoke_commands
     )
-    out(result_lines(results))
+    out(result_lines(results, indent + "  "))
     check_smoke(results)
     return results
