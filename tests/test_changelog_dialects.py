@@ -9,6 +9,8 @@ from __future__ import annotations
 import difflib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from release import changelog
 from release.errors import ChangelogError
@@ -237,3 +239,83 @@ def test_heading_links_to_one_ref_each_stay_one_ref() -> None:
         "## [25.2.0](https://github.com/o/r/tree/25.2.0) - 2025-02-02\n\n- New.\n"
     )
     assert changelog.review(released).errors == []
+
+
+# -- every dialect, generated ----------------------------------------------------------------------
+
+FORGE_LINKS = {
+    # forge: (compare old...new, first release, Unreleased from a tag)
+    "github": ("{root}/compare/{old}...{new}", "{root}/releases/tag/{new}", "HEAD"),
+    "gitlab": ("{root}/-/compare/{old}...{new}", "{root}/-/tags/{new}", "HEAD"),
+    "bitbucket": ("{root}/branches/compare/{new}%0D{old}", "{root}/src/{new}", "HEAD"),
+    "codeberg": ("{root}/compare/{old}...{new}", "{root}/releases/tag/{new}", "main"),
+}
+ROOTS = {
+    "github": "https://github.com/o/r",
+    "gitlab": "https://gitlab.com/g/sub/p",
+    "bitbucket": "https://bitbucket.org/o/r",
+    "codeberg": "https://codeberg.org/o/r",
+}
+
+
+@st.composite
+def dialect_files(draw: st.DrawFn) -> tuple[str, str, str]:
+    """(a CHANGELOG in a random dialect with 1-6 releases, its next version, the expected heading)."""
+    bracketed = draw(st.booleans())
+    v = draw(st.sampled_from(["", "v"]))
+    sep = draw(st.sampled_from(["-", "\u2013"]))
+    label = draw(st.sampled_from(["Unreleased", "UNRELEASED", "unreleased"]))
+    links = draw(st.sampled_from(["none", "bottom", "heading"]))
+    forge = draw(st.sampled_from(sorted(FORGE_LINKS)))
+    nl = draw(st.sampled_from(["\n", "\r\n"]))
+    count = draw(st.integers(min_value=1, max_value=6))
+    versions = [f"{major}.0.0" for major in range(count, 0, -1)]
+    compare, first, head = FORGE_LINKS[forge]
+    root = ROOTS[forge]
+
+    def url(index: int) -> str:
+        new = "v" + versions[index]
+        if index + 1 == len(versions):
+            return first.format(root=root, new=new)
+        return compare.format(root=root, old="v" + versions[index + 1], new=new)
+
+    unreleased_url = compare.format(root=root, old="v" + versions[0], new=head)
+    if links == "heading" or bracketed:
+        top = f"[{label}]" if links != "heading" else f"[{label}]({unreleased_url})"
+    else:
+        top = label
+    lines = ["# Changelog", "", f"## {top}", "", "### Added", "", "- Something new.", ""]
+    for index, version in enumerate(versions):
+        title = v + version
+        heading = f"[{title}]" if bracketed or links == "heading" else title
+        if links == "heading":
+            heading += f"({url(index)})"
+        lines += [f"## {heading} {sep} 2024-0{index % 9 + 1}-01", "", f"- Change {version}.", ""]
+    if links == "bottom":
+        lines.append(f"[{label}]: {unreleased_url}")
+        lines += [f"[{v}{version}]: {url(index)}" for index, version in enumerate(versions)]
+    text = nl.join(lines) + nl
+    new = f"{count + 1}.0.0"
+    title = v + new
+    heading = f"[{title}]" if bracketed or links == "heading" else title
+    if links == "heading":
+        heading += f"({compare.format(root=root, old='v' + versions[0], new='v' + new)})"
+    return text, new, f"## {heading} {sep} {DAY}"
+
+
+@settings(max_examples=150, deadline=None)
+@given(dialect_files())
+def test_every_generated_dialect_is_released_in_its_own_style(case: tuple[str, str, str]) -> None:
+    text, version, heading = case
+    nl = "\r\n" if "\r\n" in text else "\n"
+
+    released = changelog.release(text, version, DAY)
+
+    removed, added = changed_lines(text, released)
+    assert f"{heading}{nl}" in added
+    assert len(removed) <= 1 and len(added) <= 4  # the Unreleased link, heading, blank, link
+    if nl == "\r\n":
+        assert "\n" not in released.replace("\r\n", "")
+    assert changelog.review(released).errors == []
+    assert changelog.notes(released, version) == f"### Added{nl}{nl}- Something new."
+    assert changelog.release(released, version, DAY) == released

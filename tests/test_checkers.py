@@ -190,3 +190,25 @@ def test_a_command_for_a_job_without_checker_says_so_and_passes(tmp_path: Path) 
     done = run_engine(project(tmp_path, ""), "typecheck")
     assert done.returncode == 0
     assert "no type checker: none found in the project's configuration" in done.stdout
+
+
+@pytest.mark.slow
+def test_the_sessions_run_the_samples_checkers(sample: Path) -> None:
+    """The sample configures black and mypy, no linter: `format` and `typecheck` run those (and
+    fail on a violation), `lint` says there is none."""
+    from tests.test_sessions import nox
+
+    cli = sample / "src" / "omi_openclaw" / "cli.py"
+    cli.write_text(cli.read_text().replace("STATE_FILE = ", "STATE_FILE  = "))
+
+    formatted = nox(sample, "-s", "format")
+    linted = nox(sample, "-s", "lint")
+    typed = nox(sample, "-s", "typecheck")
+
+    assert formatted.returncode != 0
+    assert "black (detected from the project's configuration)" in formatted.stdout
+    assert "would reformat" in formatted.stdout + formatted.stderr
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+    assert "no linter: none found in the project's configuration" in linted.stdout
+    assert typed.returncode == 0, typed.stdout + typed.stderr
+    assert "mypy (detected from the project's configuration)" in typed.stdout
