@@ -319,3 +319,26 @@ def test_every_generated_dialect_is_released_in_its_own_style(case: tuple[str, s
     assert changelog.review(released).errors == []
     assert changelog.notes(released, version) == f"### Added{nl}{nl}- Something new."
     assert changelog.release(released, version, DAY) == released
+
+
+def test_towncrier_sections_are_read_in_markdown_and_rst() -> None:
+    from release.changelog import towncrier
+
+    rst = (
+        "Changelog\n=========\n\n.. towncrier release notes start\n\n"
+        "proj 1.3.0 (2025-02-02)\n=======================\n\nFeatures\n--------\n\n"
+        "- New thing. (#12)\n\n\nproj 1.2.0 (2025-01-31)\n=======================\n\n"
+        "Bugfixes\n--------\n\n- Old fix.\n"
+    )
+    markdown = (
+        "# Changelog\n\n<!-- towncrier release notes start -->\n\n"
+        "## [1.3.0](https://github.com/o/r/tree/1.3.0) - 2025-02-02\n\n### Added\n\n- New.\n\n"
+        "## [1.2.0](https://github.com/o/r/tree/1.2.0) - 2025-01-31\n\n### Fixed\n\n- Old.\n"
+    )
+
+    assert towncrier.versions(rst) == ["1.3.0", "1.2.0"]
+    assert towncrier.section(rst, "1.3.0") == "Features\n--------\n\n- New thing. (#12)"
+    assert towncrier.section(rst, "1.2.0") == "Bugfixes\n--------\n\n- Old fix."
+    assert towncrier.versions(markdown) == ["1.3.0", "1.2.0"]
+    assert towncrier.section(markdown, "1.3") == "### Added\n\n- New."
+    assert towncrier.section(markdown, "1.1.0") is None
