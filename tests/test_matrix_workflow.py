@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
-from release import cibw, matrixci
+from release import adopt, cibw, matrixci
+from release.adopt.workflows import WorkflowInputs, workflow_files
+from tests.conftest import git
 from tests.test_workflows import actionlint, nox_sessions
 
 yaml = pytest.importorskip("yaml", reason="PyYAML is needed to read the workflows")
@@ -32,8 +34,14 @@ CONFIGS = {
 }
 
 
+def inputs(name: str, tag_format: str = "v{version}") -> WorkflowInputs:
+    return WorkflowInputs(
+        "cext-demo", tag_format, ("tests",), ">=3.10", runners=tuple(CONFIGS[name].runners())
+    )
+
+
 def generated(name: str, tag_format: str = "v{version}") -> str:
-    return matrixci.release_workflow("cext-demo", CONFIGS[name].runners(), tag_format=tag_format)
+    return workflow_files(inputs(name, tag_format))[".github/workflows/release.yml"]
 
 
 def parsed(text: str) -> dict[str, Any]:
@@ -62,7 +70,8 @@ def lint(texts: dict[str, str], tmp_path: Path) -> list[str]:
 
 def test_actionlint_finds_nothing_in_the_generated_workflows(tmp_path: Path) -> None:
     texts = {name: generated(name) for name in CONFIGS}
-    texts["custom-tag"] = generated("small", tag_format="release-{version}-final")
+    texts["release-tag"] = generated("small", tag_format="release-{version}")
+    texts["bare-tag"] = generated("default", tag_format="{version}")
     assert lint(texts, tmp_path) == []
 
 
@@ -139,21 +148,23 @@ def test_sdist_job_and_the_gathering_publish_job() -> None:
 
 
 def test_release_check_gets_the_version_from_the_tag() -> None:
-    workflow = parsed(generated("small", tag_format="release-{version}-final"))
-    assert workflow["on"] == {"push": {"tags": ["release-*-final"]}}
+    workflow = parsed(generated("small", tag_format="release-{version}"))
+    assert workflow["on"] == {"push": {"tags": ["release-*"]}}
     commands = [s.get("run", "") for s in steps(workflow, "release-check")]
     assert any("nox -s release-check -- " in c and '--version "$VERSION"' in c for c in commands)
-    version = next(c for c in commands if "VERSION=" in c)
-    assert "#release-" in version and "%-final" in version
-    plain = parsed(generated("small"))
-    assert 'echo "VERSION=${GITHUB_REF_NAME#v}" >> "$GITHUB_ENV"' in [
-        s.get("run") for s in steps(plain, "publish")
-    ]
+    line = 'echo "VERSION=${GITHUB_REF_NAME#release-}" >> "$GITHUB_ENV"'
+    assert line in commands and line in [s.get("run") for s in steps(workflow, "publish")]
+
+
+def test_a_pure_project_keeps_the_one_build_workflow() -> None:
+    pure = workflow_files(WorkflowInputs("pure-x", "v{version}", ("tests",), ">=3.10"))
+    assert "cibuildwheel" not in pure[".github/workflows/release.yml"]
+    assert "cibuildwheel" in generated("small")
 
 
 def test_no_runner_means_no_workflow() -> None:
     with pytest.raises(ValueError):
-        matrixci.release_workflow("cext-demo", [])
+        matrixci.matrix_release_workflow(WorkflowInputs("cext-demo", "v{version}", ("tests",)))
 
 
 def test_the_ci_page_shows_what_the_generator_writes() -> None:
@@ -166,4 +177,31 @@ def test_the_ci_page_shows_what_the_generator_writes() -> None:
             "tool": {"cibuildwheel": {"skip": "*-win32 *i686"}},
         }
     )
-    assert shown == matrixci.release_workflow("fastblob", documented.runners())
+    fastblob = WorkflowInputs(
+        "fastblob", "v{version}", ("tests",), ">=3.10", runners=tuple(documented.runners())
+    )
+    assert shown == workflow_files(fastblob)[".github/workflows/release.yml"]
+
+
+def test_init_ci_writes_the_matrix_workflow_for_a_c_extension(tmp_path: Path) -> None:
+    project = tmp_path / "cext"
+    shutil.copytree(Path(__file__).parent / "cext", project)
+    git(project, "init", "-q", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "cext-demo")
+    lines: list[str] = []
+    assert adopt.run_init(project, ci=True, yes=True, out=lines.append) == 0
+    said = "\n".join(lines)
+    assert "wheels: platform wheels ([tool.cibuildwheel]; setup.py passes ext_modules)" in said
+    written = (project / ".github/workflows/release.yml").read_text(encoding="utf-8")
+    wheels = cibw.WheelConfig.from_pyproject(
+        {
+            "project": {"requires-python": ">=3.10"},
+            "tool": {"cibuildwheel": {"skip": "*-win32 *i686 *musllinux*"}},
+        }
+    )
+    expected = WorkflowInputs(
+        "cext-demo", "v{version}", ("tests",), ">=3.10", runners=tuple(wheels.runners())
+    )
+    assert written == workflow_files(expected)[".github/workflows/release.yml"]
+    assert 'publish-from = "ci"' in (project / "pyproject.toml").read_text(encoding="utf-8")

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from .. import checkers, config, files
+from .. import checkers, config, files, matrixdist
 from ..errors import UsageError
 from ..git import Git
 from ..output import Out
@@ -60,7 +60,13 @@ def run_init(
     if repo and not cfg.github_repo:
         out(f"  GitHub repository: {repo} (from the {cfg.remote} remote)")
         proposed["github-repo"] = repo
-    if ci:
+    wheels = matrixdist.wheel_plan(cfg)
+    if wheels.matrix:
+        out(f"  wheels: {wheels.describe()}: built by CI's cibuildwheel matrix, so")
+        out(
+            '    publish-from = "ci" (a local publish tags and pushes; init --ci writes the workflow)'
+        )
+    if ci or (wheels.matrix and cfg.publish_from != "ci"):
         proposed["publish-from"] = "ci"
 
     edits = _edits(cfg, doc, has_table, proposed, ci, out)
@@ -191,6 +197,11 @@ def _workflow_inputs(cfg: config.Config) -> WorkflowInputs:
         sessions=tuple(sessions),
         requires_python=requires if isinstance(requires, str) else None,
         is_vcs=cfg.version_source.is_vcs,
+        runners=(
+            tuple(matrixdist.wheel_config(cfg).runners())
+            if matrixdist.wheel_plan(cfg).matrix
+            else ()
+        ),
     )
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
+from ..cibw import Runner
+
 PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
 RELEASE_PYTHON = "3.12"
 
@@ -29,6 +31,8 @@ class WorkflowInputs:
     sessions: tuple[str, ...]  # the CI sessions: tests and the checkers
     requires_python: str | None = None
     is_vcs: bool = False  # the version is the tag: every checkout needs the tags
+    #: platform wheels: the cibuildwheel matrix's runners (empty: one wheel, built once)
+    runners: tuple[Runner, ...] = ()
 
     @property
     def tag_prefix(self) -> str:
@@ -54,9 +58,15 @@ class WorkflowInputs:
 
 def workflow_files(inputs: WorkflowInputs) -> dict[str, str]:
     """``{".github/workflows/ci.yml": …, ".github/workflows/release.yml": …}``."""
+    if inputs.runners:
+        from ..matrixci import matrix_release_workflow
+
+        release = matrix_release_workflow(inputs)
+    else:
+        release = release_workflow(inputs)
     return {
         ".github/workflows/ci.yml": ci_workflow(inputs),
-        ".github/workflows/release.yml": release_workflow(inputs),
+        ".github/workflows/release.yml": release,
     }
 
 
