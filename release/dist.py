@@ -17,21 +17,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from packaging.utils import (
-    InvalidSdistFilename,
-    InvalidWheelFilename,
-    canonicalize_name,
-    parse_sdist_filename,
-    parse_wheel_filename,
-)
+from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
-from . import proc, pyproject
+from . import cibw, proc, pyproject, wheelset
 from .config import Config, file_prefix
 from .errors import CheckFailed, ToolFailed, UsageError
 from .output import Out
 
 REBUILD_HINT = "run nox -s build to rebuild dist/ from the current version"
+GATHER_HINT = (
+    "gather the files of one run of the release workflow (every wheels job and the sdist job) into "
+    "dist/; if some builds are not meant to be shipped, list the ones that are in [tool.release] "
+    'wheel-builds (e.g. ["cp3*-manylinux_x86_64", "cp3*-win_amd64"])'
+)
 BUILD_TIMEOUT = 900.0
 # build learned ``--installer uv`` in 1.2; older versions would reject the option.
 _FIRST_BUILD_WITH_UV = Version("1.2")
@@ -136,25 +135,54 @@ def built_version(cfg: Config, outdir: Path) -> str:
     return pyproject.current_version(cfg)
 
 
-def check_dist(outdir: Path, name: str, version: str) -> DistFiles:
+def check_dist(
+    outdir: Path,
+    name: str,
+    version: str,
+    *,
+    matrix: cibw.WheelConfig | None = None,
+    asked_by: str = "the project's configuration",
+) -> DistFiles:
     """The dist sanity check: the sdist and wheel of ``name`` ``version`` in ``outdir``, or
-    CheckFailed listing everything that is off."""
+    CheckFailed listing everything that is off. With ``matrix`` (a platform-wheel project's CI
+    dist/): the sdist and every platform's wheel, each build ``matrix`` asks for (``asked_by`` says
+    where that comes from in the report of the platforms present and missing)."""
     _version(version)
     if not outdir.is_dir():
         raise CheckFailed(f"{outdir} does not exist: nothing has been built", REBUILD_HINT)
     files = sorted(path for path in outdir.iterdir() if not path.name.startswith("."))
-    problems = dist_problems(files, name, version)
+    report, hint = "", REBUILD_HINT
+    if matrix is None:
+        problems = dist_problems(files, name, version)
+    else:
+        verdict = matrix_verdict(files, name, version, matrix)
+        problems = list(verdict.problems)
+        if verdict.missing:
+            problems.append(f"{len(verdict.missing)} build(s) asked for are missing (see below)")
+        report, hint = "\n" + verdict.report(asked_by), GATHER_HINT
     if problems:
         listing = ", ".join(path.name for path in files) or "nothing"
         raise CheckFailed(
             f"{outdir} is not a clean build of {name} {version} (it holds {listing}):\n  - "
-            + "\n  - ".join(problems),
-            REBUILD_HINT,
+            + "\n  - ".join(problems)
+            + report,
+            hint,
         )
+    wheels = [path for path in files if path.name.endswith(".whl")]
     return DistFiles(
         sdist=next(path for path in files if path.name.endswith(".tar.gz")),
-        wheel=next(path for path in files if path.name.endswith(".whl")),
+        wheel=wheels[0],
+        more_wheels=tuple(wheels[1:]),
     )
+
+
+def matrix_verdict(
+    files: Sequence[Path], name: str, version: str, matrix: cibw.WheelConfig
+) -> wheelset.WheelSet:
+    """A many-wheel ``dist/`` listing judged by :func:`release.wheelset.check`."""
+    metadata = {path.name: wheel_meta(path) for path in files if path.name.endswith(".whl")}
+    names = [path.name for path in files]
+    return wheelset.check(name, version, names, metadata, matrix, file_prefix(name))
 
 
 def dist_problems(files: Sequence[Path], name: str, version: str) -> list[str]:
@@ -166,13 +194,15 @@ def dist_problems(files: Sequence[Path], name: str, version: str) -> list[str]:
     problems = [
         f"{path.name} is not a distribution of this release"
         for path in files
-        if path not in sdists and path not in wheels and not _is_attestation(path, sdists + wheels)
+        if path not in sdists
+        and path not in wheels
+        and not wheelset.is_attestation(path.name, [p.name for p in sdists + wheels])
     ]
     sdist_name, wheel_prefix = expected_names(name, version)
     problems += _count_problems("sdist", sdists, sdist_name)
     problems += _count_problems("wheel", wheels, wheel_prefix + "*.whl")
     for sdist in sdists:
-        problems += _sdist_problems(sdist, name, wanted)
+        problems += wheelset.sdist_problems(sdist.name, name, wanted, file_prefix(name))
     for wheel in wheels:
         problems += _wheel_problems(wheel, name, wanted)
     return problems
@@ -185,13 +215,6 @@ def _version(text: str) -> Version:
         raise UsageError(f"{text!r} is not a valid version", "use a PEP 440 version") from exc
 
 
-def _is_attestation(path: Path, dists: Sequence[Path]) -> bool:
-    """``<dist file>.<kind>.attestation``: what attestation tools write next to the files."""
-    return path.name.endswith(".attestation") and any(
-        path.name.startswith(dist.name + ".") for dist in dists
-    )
-
-
 def _count_problems(kind: str, found: Sequence[Path], expected: str) -> list[str]:
     if not found:
         return [f"no {kind} (expected {expected})"]
@@ -200,25 +223,13 @@ def _count_problems(kind: str, found: Sequence[Path], expected: str) -> list[str
     return []
 
 
-def _sdist_problems(path: Path, name: str, wanted: Version) -> list[str]:
-    expected = expected_names(name, str(wanted))[0]
-    try:
-        dist_name, dist_version = parse_sdist_filename(path.name)
-    except InvalidSdistFilename:
-        return [f"{path.name} is not a valid sdist file name (expected {expected})"]
-    problems = _name_version_problems(path.name, dist_name, dist_version, name, wanted)
-    if not problems and path.name != expected:
-        problems.append(f"{path.name} is not named as PEP 625 requires: {expected}")
-    return problems
-
-
 def _wheel_problems(path: Path, name: str, wanted: Version) -> list[str]:
     prefix = expected_names(name, str(wanted))[1]
     try:
         dist_name, dist_version, _build, _tags = parse_wheel_filename(path.name)
     except InvalidWheelFilename:
         return [f"{path.name} is not a valid wheel file name (expected {prefix}*.whl)"]
-    problems = _name_version_problems(path.name, dist_name, dist_version, name, wanted)
+    problems = wheelset.identity_problems(path.name, dist_name, dist_version, name, wanted)
     if problems:
         return problems
     if not path.name.startswith(prefix):
@@ -226,32 +237,18 @@ def _wheel_problems(path: Path, name: str, wanted: Version) -> list[str]:
     metadata_version = wheel_metadata_version(path)
     if metadata_version is None:
         return [f"{path.name} has no readable .dist-info/METADATA with a Version"]
-    if not _is_version(metadata_version, wanted):
+    if wheelset.parsed_version(metadata_version) != wanted:
         return [f"{path.name} says Version: {metadata_version} in its METADATA, not {wanted}"]
     return []
 
 
-def _name_version_problems(
-    filename: str, dist_name: str, dist_version: Version, name: str, wanted: Version
-) -> list[str]:
-    problems = []
-    if canonicalize_name(dist_name) != canonicalize_name(name):
-        problems.append(f"{filename} belongs to {dist_name}, not {name}")
-    if dist_version != wanted:
-        problems.append(f"{filename} is version {dist_version}, not {wanted} (stale build)")
-    return problems
-
-
-def _is_version(text: str, wanted: Version) -> bool:
-    """``text`` is ``wanted`` as a PEP 440 version (an invalid one never is)."""
-    try:
-        return Version(text) == wanted
-    except InvalidVersion:
-        return False
-
-
 def wheel_metadata_version(wheel: Path) -> str | None:
     """The ``Version`` field of the wheel's ``*.dist-info/METADATA``; None when unreadable."""
+    return wheel_meta(wheel).version
+
+
+def wheel_meta(wheel: Path) -> wheelset.WheelMeta:
+    """``Version`` and ``Requires-Python`` from the wheel's ``*.dist-info/METADATA``."""
     try:
         with zipfile.ZipFile(wheel) as archive:
             names = [
@@ -260,9 +257,12 @@ def wheel_metadata_version(wheel: Path) -> str | None:
                 if member.count("/") == 1 and member.endswith(".dist-info/METADATA")
             ]
             if len(names) != 1:
-                return None
+                return wheelset.WheelMeta(None)
             text = archive.read(names[0]).decode("utf-8", errors="replace")
     except (OSError, zipfile.BadZipFile):
-        return None
-    version = email.parser.HeaderParser().parsestr(text).get("Version")
-    return version.strip() if version else None
+        return wheelset.WheelMeta(None)
+    headers = email.parser.HeaderParser().parsestr(text)
+    version, requires = headers.get("Version"), headers.get("Requires-Python")
+    return wheelset.WheelMeta(
+        version.strip() if version else None, requires.strip() if requires else None
+    )

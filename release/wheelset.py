@@ -23,7 +23,6 @@ from packaging.utils import (
 from packaging.version import InvalidVersion, Version
 
 from . import cibw
-from .config import file_prefix
 
 _OS_NAMES = {"manylinux": "Linux", "musllinux": "Linux (musl)", "macosx": "macOS", "win": "Windows"}
 
@@ -60,7 +59,8 @@ class WheelSet:
         return "\n".join(lines)
 
 
-def _is_attestation(name: str, dists: Sequence[str]) -> bool:
+def is_attestation(name: str, dists: Sequence[str]) -> bool:
+    """``<dist file>.<kind>.attestation``: what attestation tools write next to the files."""
     return name.endswith(".attestation") and any(name.startswith(d + ".") for d in dists)
 
 
@@ -70,10 +70,11 @@ def check(
     files: Sequence[str],
     metadata: Mapping[str, WheelMeta],
     config: cibw.WheelConfig,
+    prefix: str,
 ) -> WheelSet:
-    """Judge the file names ``files`` of ``dist/`` (wheels' METADATA in ``metadata``)."""
+    """Judge the file names ``files`` of ``dist/`` (wheels' METADATA in ``metadata``); ``prefix``
+    is the distribution name as file names spell it (``cext_demo``)."""
     wanted = Version(version)
-    prefix = file_prefix(name)
     result = WheelSet()
     sdists = [f for f in files if f.endswith(".tar.gz")]
     wheels = [f for f in files if f.endswith(".whl")]
@@ -81,7 +82,7 @@ def check(
     result.problems += [
         f"{f} is not a distribution of this release"
         for f in files
-        if f not in sdists and f not in wheels and not _is_attestation(f, sdists + wheels)
+        if f not in sdists and f not in wheels and not is_attestation(f, sdists + wheels)
     ]
     if len(sdists) != 1:
         listing = ", ".join(sdists) or "none"
@@ -89,7 +90,7 @@ def check(
     else:
         result.sdist = sdists[0]
     for sdist in sdists:
-        result.problems += _sdist_problems(sdist, name, wanted, prefix)
+        result.problems += sdist_problems(sdist, name, wanted, prefix)
     if not wheels:
         result.problems.append(f"no wheel (expected {prefix}-{wanted}-*.whl)")
     owners: dict[Tag, str] = {}
@@ -102,11 +103,11 @@ def check(
         except InvalidWheelFilename:
             result.problems.append(f"{wheel} is not a valid wheel file name")
             continue
-        result.problems += _identity_problems(wheel, str(dist_name), dist_version, name, wanted)
+        result.problems += identity_problems(wheel, str(dist_name), dist_version, name, wanted)
         meta = metadata.get(wheel, WheelMeta(None))
         if meta.version is None:
             result.problems.append(f"{wheel} has no readable .dist-info/METADATA with a Version")
-        elif _parsed(meta.version) != wanted:
+        elif parsed_version(meta.version) != wanted:
             result.problems.append(f"{wheel} says Version: {meta.version} in its METADATA")
         requires = meta.requires_python or config.requires_python
         for tag in sorted(tags, key=str):
@@ -134,18 +135,19 @@ def _tags(wheel: str) -> frozenset[Tag]:
         return frozenset()
 
 
-def _sdist_problems(sdist: str, name: str, wanted: Version, prefix: str) -> list[str]:
+def sdist_problems(sdist: str, name: str, wanted: Version, prefix: str) -> list[str]:
+    """What is off with the sdist file name ``sdist`` for ``name`` ``wanted``."""
     try:
         dist_name, dist_version = parse_sdist_filename(sdist)
     except InvalidSdistFilename:
         return [f"{sdist} is not a valid sdist file name (expected {prefix}-{wanted}.tar.gz)"]
-    problems = _identity_problems(sdist, str(dist_name), dist_version, name, wanted)
+    problems = identity_problems(sdist, str(dist_name), dist_version, name, wanted)
     if not problems and sdist != f"{prefix}-{wanted}.tar.gz":
         problems.append(f"{sdist} is not named as PEP 625 requires: {prefix}-{wanted}.tar.gz")
     return problems
 
 
-def _identity_problems(
+def identity_problems(
     filename: str, dist_name: str, dist_version: Version, name: str, wanted: Version
 ) -> list[str]:
     problems = []
@@ -224,7 +226,7 @@ def _platform_tag_of(pid: str) -> str:
     return f"{family}_{version}_{arch}" if version else pid
 
 
-def _parsed(text: str) -> Version | None:
+def parsed_version(text: str) -> Version | None:
     try:
         return Version(text)
     except InvalidVersion:

@@ -39,6 +39,9 @@ PURE = (
     "release.output",
     "release.version",
     "release.plan",
+    "release.compiled",
+    "release.cibw",
+    "release.wheelset",
     "release.changelog",
     *sorted(
         f"release.changelog.{path.stem}"

@@ -126,7 +126,7 @@ def test_the_many_wheel_dist_is_checked_and_reported(built: tuple[Path, list[Pat
     root, files = built
     cfg = config.load(root)
     outdir = gathered_dist(root, files)
-    found = matrixdist.check_matrix_dist(cfg, outdir, "1.2.0")  # includes twine check --strict
+    found = matrixdist.dist_files(cfg, outdir, "1.2.0", twine=True)
     assert [path.name for path in found.all] == sorted(path.name for path in outdir.iterdir())[
         -1:
     ] + sorted(path.name for path in outdir.glob("*.whl"))
@@ -137,7 +137,7 @@ def test_the_many_wheel_dist_is_checked_and_reported(built: tuple[Path, list[Pat
     (outdir / f"cext_demo-1.2.0-{PYTHON}-{PYTHON}-win_amd64.whl").unlink()
     shutil.copy2(next(p for p in files if p.suffix == ".whl"), outdir)  # the unrepaired one
     with pytest.raises(CheckFailed) as caught:
-        matrixdist.check_matrix_dist(cfg, outdir, "1.2.0")
+        matrixdist.dist_files(cfg, outdir, "1.2.0")
     message = caught.value.message
     assert f"plain {LOCAL_PLATFORM} wheel, which PyPI refuses" in message
     assert "missing (1, asked for by requires-python and [tool.cibuildwheel]" in message

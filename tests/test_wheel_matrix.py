@@ -216,7 +216,7 @@ def judge(
         for name in files
         if name.endswith(".whl")
     }
-    return wheelset.check("cext-demo", "1.2.0", files, metadata, config_)
+    return wheelset.check("cext-demo", "1.2.0", files, metadata, config_, "cext_demo")
 
 
 def test_a_complete_many_wheel_dist_passes_and_reports_its_platforms() -> None:
