@@ -46,6 +46,7 @@ _TEMP_SUFFIX = re.compile(r"\b((?:nox-)?release-[a-z]+(?:-[a-z]+)*-)[a-z0-9_]{8}
 _PORT = re.compile(r"\b127\.0\.0\.1:(\d{4,5})\b")
 _TIMING = re.compile(r"\b\d+(?:\.\d+)? ?s\b(?: \(\d+:\d\d:\d\d\))?")
 _HEX = re.compile(r"\b[0-9a-f]{12,64}\b")
+_AGE = re.compile(r"\b(?:just now|\d+ (?:s|min|h|days) ago)\b")  # a cached result's age
 
 
 @dataclass
@@ -326,8 +327,8 @@ def normalize(text: str, work: Path) -> str:
 
 
 def comparable(text: str) -> str:
-    """What must match between docs and code: timings and hashes may differ run to run."""
-    return _HEX.sub("<hash>", _TIMING.sub("N s", text))
+    """What must match between docs and code: timings, hashes and ages may differ run to run."""
+    return _AGE.sub("<age>", _HEX.sub("<hash>", _TIMING.sub("N s", text)))
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,9 @@ def test_comparison_ignores_timings_and_hashes_only() -> None:
     one = "ok (1.2 s) at v0.3.0 (163e37f806ea)\n4 passed in 0.84s\n"
     two = "ok (13.0 s) at v0.3.0 (addf4066f195)\n4 passed in 86.03s (0:01:26)\n"
     assert docs_output.comparable(one) == docs_output.comparable(two)
+    assert docs_output.comparable("from publish just now, same tree") == docs_output.comparable(
+        "from publish 2 min ago, same tree"
+    )
     assert docs_output.comparable(one) != docs_output.comparable(one.replace("v0.3.0", "v0.3.1"))
 
 
