@@ -31,6 +31,7 @@ from typing import Any
 import pytest
 
 from release import changelog
+from release.config import read_pyproject
 from tests.conftest import REPO, engine_env, git, make_repo, run_engine
 from tests.fake_github import FakeGitHub
 from tests.pypi_server import MakeServer
@@ -63,6 +64,12 @@ def copy_checkout(dest: Path) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
     return dest
+
+
+def runtime_dependencies(project: Path) -> list[str]:
+    """``[project].dependencies`` of the copy: what PyPI would serve next to nox-release."""
+    table = read_pyproject(project / "pyproject.toml")["project"]
+    return [str(spec) for spec in table["dependencies"]]
 
 
 def workflow_lines(workflow: dict[str, Any]) -> list[tuple[str, str]]:
@@ -127,7 +134,7 @@ def test_this_repository_releases_itself(
     # of each index resolves them there)
     wheels = subprocess.run(
         [sys.executable, "-m", "pip", "download", "--quiet", "--only-binary=:all:"]
-        + ["--dest", str(index.packages), "nox>=2025.2.9", "packaging>=24.0", "tomlkit>=0.13"],
+        + ["--dest", str(index.packages), *runtime_dependencies(project)],
         capture_output=True,
         text=True,
     )
