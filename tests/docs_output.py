@@ -30,7 +30,8 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
+from urllib.parse import urlsplit
 
 from release.localindex import LocalIndex
 
@@ -280,6 +281,30 @@ def publish_resume(sh: Shell) -> None:
     sh.show("python -m release publish 0.3.0 --yes --allow-unknown", exit_code=True)
 
 
+def _stopped_before_the_uploads(sh: Shell) -> None:
+    """``publish 0.3.0`` run without a terminal: steps 1-6 done, dist/ holds the 0.3.0 build."""
+    sh.indexes()
+    sh.extra_env["RELEASE_GITHUB_API_URL"] = None
+    sh.setup("python -m release publish 0.3.0 --allow-unknown </dev/null", exit_code=1)
+
+
+def publish_test(sh: Shell) -> None:
+    _stopped_before_the_uploads(sh)
+    sh.show("python -m release publish-test 0.3.0 --dry-run")
+    sh.show("python -m release publish-test 0.3.0")
+    sh.show("python -m release publish-test 0.3.0")
+
+
+def publish_test_without_build(sh: Shell) -> None:
+    sh.indexes()
+    sh.show("python -m release publish-test 0.3.0", exit_code=True)
+
+
+def upload(sh: Shell) -> None:
+    _stopped_before_the_uploads(sh)
+    sh.show("python -m release upload 0.3.0", exit_code=True)
+
+
 SCENARIOS: dict[str, Callable[[Shell], None]] = {
     "notes": notes,
     "build": build,
@@ -297,6 +322,9 @@ SCENARIOS: dict[str, Callable[[Shell], None]] = {
     "publish-dry-run": publish_dry_run,
     "publish-no-terminal": publish_no_terminal,
     "publish-resume": publish_resume,
+    "publish-test": publish_test,
+    "publish-test-without-build": publish_test_without_build,
+    "upload": upload,
 }
 
 
@@ -307,14 +335,16 @@ def transcript(name: str) -> str:
     try:
         _sample(shell)
         SCENARIOS[name](shell)
-        return normalize("\n".join(shell.lines) + "\n", work)
+        # the test index is always 8001 and the index 8002, whichever a block names first
+        ports = [urlsplit(server.url).port for server in shell.servers]
+        return normalize("\n".join(shell.lines) + "\n", work, [p for p in ports if p])
     finally:
         for server in shell.servers:
             server.stop()
         shutil.rmtree(work, ignore_errors=True)
 
 
-def normalize(text: str, work: Path) -> str:
+def normalize(text: str, work: Path, known_ports: Sequence[int] = ()) -> str:
     """Machine-specific details in their documented form: /tmp/omi, ports, python3.11, the date."""
     text = text.replace(str(work), "/tmp").replace(
         str(Path(tempfile.gettempdir()).resolve()), "/tmp"
@@ -322,7 +352,7 @@ def normalize(text: str, work: Path) -> str:
     text = _TEMP_SUFFIX.sub(r"\1x", text)
     text = re.sub(r"python3\.\d+", "python3.11", text)
     text = text.replace(datetime.date.today().isoformat(), DOC_DATE)
-    ports: dict[str, str] = {}
+    ports = {str(port): str(8001 + number) for number, port in enumerate(known_ports)}
     return _PORT.sub(lambda m: "127.0.0.1:" + ports.setdefault(m[1], str(8001 + len(ports))), text)
 
 
