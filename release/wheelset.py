@@ -25,6 +25,7 @@ from packaging.version import InvalidVersion, Version
 from . import cibw
 
 _OS_NAMES = {"manylinux": "Linux", "musllinux": "Linux (musl)", "macosx": "macOS", "win": "Windows"}
+_WINDOWS_ARCHS = {"win_amd64": "AMD64", "win32": "x86", "win_arm64": "ARM64"}
 
 
 @dataclass(frozen=True)
@@ -198,8 +199,8 @@ def _platform_label(platform_tag: str) -> str:
     if pid is None:
         return platform_tag
     family, _, arch = pid.partition("_")
-    if pid == "win32":
-        family, arch = "win", "x86"
+    if family.startswith("win"):  # cibuildwheel's own arch names: AMD64, x86, ARM64
+        family, arch = "win", _WINDOWS_ARCHS[pid]
     return f"{_OS_NAMES.get(family, family)} {arch}"
 
 

@@ -141,7 +141,7 @@ def test_the_many_wheel_dist_is_checked_and_reported(built: tuple[Path, list[Pat
     message = caught.value.message
     assert f"plain {LOCAL_PLATFORM} wheel, which PyPI refuses" in message
     assert "missing (1, asked for by requires-python and [tool.cibuildwheel]" in message
-    assert f"Windows amd64: {PYTHON}" in message
+    assert f"Windows AMD64: {PYTHON}" in message
     assert "wheel-builds" in caught.value.hint
 
 

@@ -225,7 +225,7 @@ def test_a_complete_many_wheel_dist_passes_and_reports_its_platforms() -> None:
     assert verdict.sdist == "cext_demo-1.2.0.tar.gz" and len(verdict.wheels) == 4
     assert verdict.present == [
         "Linux x86_64: cp311",
-        "Windows amd64: cp311",
+        "Windows AMD64: cp311",
         "macOS arm64: cp311",
         "macOS x86_64: cp311",
     ]
@@ -240,7 +240,7 @@ def test_missing_platforms_are_reported_against_what_the_config_asks_for() -> No
     assert verdict.missing == ["cp311-macosx_arm64", "cp311-win_amd64"]
     report = verdict.report("[tool.cibuildwheel]")
     assert "missing (2, asked for by [tool.cibuildwheel]):" in report
-    assert "macOS arm64: cp311" in report and "Windows amd64: cp311" in report
+    assert "macOS arm64: cp311" in report and "Windows AMD64: cp311" in report
 
 
 @pytest.mark.parametrize(
