@@ -20,5 +20,5 @@ nox.options.sessions = ["mypy", "black", "coverage"]
 @nox.session(default=False)
 def docs(session: nox.Session) -> None:
     """Regenerate the output blocks of docs/ from what the code prints (tests/docs_output.py)."""
-    session.install("-e", ".", "uv")
+    session.install("-e", ".[test]", "uv")  # the scenarios run the checks, builds and indexes
     session.run("python", "-m", "tests.docs_output", "--write", *session.posargs)

@@ -11,11 +11,12 @@ from collections import Counter
 import pytest
 
 from tests import docs_output
+from tests.docs_scenarios import SCENARIOS
 
 
 def test_every_block_names_a_scenario_and_every_scenario_has_one_block() -> None:
     named = Counter(block.name for block in docs_output.blocks())
-    assert set(named) == set(docs_output.SCENARIOS)
+    assert set(named) == set(SCENARIOS)
     assert [name for name, count in named.items() if count > 1] == []
 
 
@@ -30,7 +31,7 @@ def test_comparison_ignores_timings_and_hashes_only() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(docs_output.SCENARIOS))
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_docs_show_what_the_code_prints(name: str) -> None:
     diffs = docs_output.stale({name})
     assert diffs == [], "docs/ differs from what the code prints (run nox -s docs):\n\n" + (
