@@ -122,6 +122,9 @@ def _publish(args: argparse.Namespace) -> int:
         yes=args.yes,
         allow_unknown=args.allow_unknown,
         security=args.security,
+        disclose=args.disclose,
+        date=args.date,
+        allow_empty=args.allow_empty,
         use_cache=not args.no_cache,
         out=print,
     )
@@ -137,7 +140,7 @@ def _upload(args: argparse.Namespace) -> int:
     from . import publish
 
     return publish.run_upload(
-        _config(args), args.version, attestations=args.attestations, out=print
+        _config(args), args.version, yes=args.yes, attestations=args.attestations, out=print
     )
 
 
@@ -251,6 +254,13 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--allow-unknown", action="store_true", help="UNKNOWN checks may pass")
     publish.add_argument("--security", action="store_true", help="this is a security release")
     publish.add_argument("--no-cache", action="store_true", help=_NO_CACHE_HELP)
+    publish.add_argument(
+        "--disclose",
+        action="store_true",
+        help="a --security release whose notes name CVE ids or exploit details",
+    )
+    publish.add_argument("--date", metavar="YYYY-MM-DD", help="release date (default: today)")
+    publish.add_argument("--allow-empty", action="store_true", help="release an empty Unreleased")
 
     publish_test = command("publish-test", _publish_test, "upload to the test index, verify it")
     publish_test.add_argument("version", metavar="VERSION")
@@ -258,6 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     upload = command("upload", _upload, "upload dist/ to the production index and verify it")
     upload.add_argument("version", metavar="VERSION")
+    upload.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
     upload.add_argument(
         "--attestations", action="store_true", help="upload the PEP 740 attestations next to dist/"
     )

@@ -283,8 +283,14 @@ def _check_target(cfg: Config, state: _State, target: Version, tags: Collection[
         if tag in tags and not _fully_applied(state, text):
             raise VersionError(
                 f"tag {tag} already exists, but the bump to {text} is only partly applied",
-                f"if {tag} was not pushed, delete it (git tag -d {tag}) and re-run; "
-                "otherwise release a newer version",
+                "release a newer version: " + _rule_examples(target),
+            )
+        if _fully_applied(state, text) and state.history.unreleased_changes():
+            # A finished bump leaves [Unreleased] empty: new work after it means it was released.
+            raise VersionError(
+                f"{text} was released already: its section is dated and [Unreleased] has "
+                "newer changes",
+                "release a newer version: " + _rule_examples(target),
             )
         return True
     if target <= state.current:

@@ -6,61 +6,71 @@ import datetime
 
 
 from . import changelog, index, pyproject
-from .checklist import FAIL, PASS, UNKNOWN, WARN, Context, Row, table, versions_item
+from .checklist import FAIL, PASS, WARN, Context, Row, table, versions_item
 from .config import Config, read_pyproject
+from .output import quiet
 from .errors import ReleaseError
 from .git import Git
 from .version import next_patch
 from .output import Out
 
 
-def credentials_rows(cfg: Config) -> list[Row]:
-    rows = []
-    targets = [("test index", cfg.test_upload_url)]
-    if cfg.publish_from == "local":
-        targets.append(("index", cfg.upload_url))
-    for label, url in targets:
-        ok, where = index.credentials_available(url)
-        if ok:
-            rows.append(Row(f"credentials ({label})", PASS, where))
-        else:
-            rows.append(
-                Row(f"credentials ({label})", FAIL, f"none for {index.display_url(url)}", where)
-            )
+def pypirc_rows() -> list[Row]:
     if index.pypirc_world_readable():
-        rows.append(
-            Row(".pypirc", FAIL, "~/.pypirc is readable by other users", "chmod 600 ~/.pypirc")
-        )
-    return rows
+        return [Row(".pypirc", FAIL, "~/.pypirc is readable by other users", "chmod 600 ~/.pypirc")]
+    return []
+
+
+def trial_version(cfg: Config) -> str:
+    """The version a release would have now: the current one while its CHANGELOG section is
+    not dated yet, else the next patch."""
+    current = pyproject.current_version(cfg)
+    if cfg.changelog.is_file():
+        section = changelog.find(cfg.changelog.read_text(encoding="utf-8"), current)
+        if section is not None and section.date:
+            return next_patch(current)
+    return current
+
+
+def preflight_rows(cfg: Config, version: str) -> list[Row]:
+    """publish's own preflight (without the checklist items: release-check runs those), so that
+    doctor and publish never disagree."""
+    from .publish.preflight import problems
+    from .publish.state import Release
+
+    release = Release(cfg, version, ci_uploads=cfg.publish_from == "ci")
+    found = problems(release, out=quiet)
+    if not found:
+        return [Row("preflight", PASS, f"publish {version} would pass its preflight")]
+    return [Row("preflight", FAIL, problem.message, problem.fix) for problem in found]
 
 
 def tag_rows(cfg: Config, git: Git) -> list[Row]:
-    if not git.is_repo():
-        return [Row("git", FAIL, "not a git repository", "git init and commit the project")]
-    if git.remote_url(cfg.remote) is None:
-        return [
-            Row("remote", FAIL, f"no remote '{cfg.remote}'", f"git remote add {cfg.remote} URL")
-        ]
+    """Local tags that differ from the remote's (the pushed one is the release)."""
+    if not git.is_repo() or git.remote_url(cfg.remote) is None:
+        return []
     try:
         refs = git.remote_refs(cfg.remote)
-    except ReleaseError as error:
-        return [Row("remote", UNKNOWN, f"'{cfg.remote}' cannot be reached", error.hint)]
+    except ReleaseError:
+        return []  # the preflight row says the remote could not be read
     conflicts = []
     for tag in sorted(git.tags()):
         remote = refs.get(f"refs/tags/{tag}")
         local = git.commit_of(f"refs/tags/{tag}")
         if remote is not None and local is not None and remote != local:
-            conflicts.append(f"{tag} (local {local[:10]}, remote {remote[:10]})")
-    if conflicts:
-        return [
-            Row(
-                "tags",
-                FAIL,
-                "local and remote disagree: " + ", ".join(conflicts),
-                "git fetch --tags --force if the remote is right; never move a released tag",
-            )
-        ]
-    return [Row("tags", PASS, f"remote '{cfg.remote}' reachable, no conflicting tags")]
+            conflicts.append((tag, f"{tag} (local {local[:10]}, remote {remote[:10]})"))
+    if not conflicts:
+        return [Row("tags", PASS, f"no local tag differs from {cfg.remote}'s")]
+    first = conflicts[0][0]
+    return [
+        Row(
+            "tags",
+            WARN,
+            "local and remote disagree: " + ", ".join(text for _, text in conflicts),
+            f"nothing to do for a release: the pushed tag is the release and publish goes by "
+            f"{cfg.remote}'s (git ls-remote {cfg.remote} refs/tags/{first} shows it)",
+        )
+    ]
 
 
 def dist_rows(cfg: Config, version: str) -> list[Row]:
@@ -73,31 +83,6 @@ def dist_rows(cfg: Config, version: str) -> list[Row]:
             Row("dist/", WARN, f"stale files: {', '.join(stale[:4])}", "nox -s build cleans it")
         ]
     return [Row("dist/", PASS, f"only files of {version}")]
-
-
-def index_rows(cfg: Config, version: str) -> list[Row]:
-    rows = []
-    for label, url in (("test index", cfg.test_index_url), ("index", cfg.index_url)):
-        try:
-            found = index.list_files(url, cfg.project_name)
-        except ReleaseError as error:
-            rows.append(
-                Row(label, UNKNOWN, f"{index.display_url(url)} cannot be reached", error.hint)
-            )
-            continue
-        mine = [f.filename for f in found if cfg.is_release_file(f.filename, version)]
-        if mine:
-            rows.append(
-                Row(
-                    label,
-                    WARN,
-                    f"{version} is already there ({len(mine)} files)",
-                    "the next release needs a new version (nox -s bump -- patch)",
-                )
-            )
-        else:
-            rows.append(Row(label, PASS, f"reachable; {version} not there yet"))
-    return rows
 
 
 def backend_rows(cfg: Config) -> list[Row]:
@@ -131,15 +116,15 @@ def changelog_rows(cfg: Config, version: str) -> list[Row]:
 
 def run_doctor(cfg: Config, out: Out = print) -> int:
     git = Git(cfg.root)
-    version = pyproject.current_version(cfg)
+    version = trial_version(cfg)
     rows = [
-        *credentials_rows(cfg),
+        *preflight_rows(cfg, version),
+        *pypirc_rows(),
         *tag_rows(cfg, git),
         *dist_rows(cfg, version),
-        *index_rows(cfg, version),
         *backend_rows(cfg),
         *versions_item(Context(cfg)),
-        *changelog_rows(cfg, version),
+        *changelog_rows(cfg, pyproject.current_version(cfg)),
     ]
     out(table(rows))
     bad = [row for row in rows if row.status == FAIL]

@@ -19,12 +19,20 @@ class Git:
         self.root = root
 
     def run(
-        self, *args: str, check: bool = True, timeout: float | None = None, hint: str = ""
+        self,
+        *args: str,
+        check: bool = True,
+        timeout: float | None = None,
+        hint: str = "",
+        input_text: str | None = None,
+        env: dict[str, str] | None = None,
     ) -> proc.Result:
         result = proc.run(
             ["git", *args],
             cwd=self.root,
             timeout=timeout,
+            input_text=input_text,
+            env=env,
             what=f"git {args[0]}",
             redact_output=False,
         )
@@ -69,12 +77,29 @@ class Git:
         result = self.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
         return result.stdout.strip() or None if result.ok else None
 
-    def is_annotated_tag(self, tag: str) -> bool:
-        result = self.run("cat-file", "-t", f"refs/tags/{tag}", check=False)
+    def is_annotated_tag(self, ref: str) -> bool:
+        """Whether ``ref`` (a tag name, ``refs/...`` or an object id) is an annotated tag object."""
+        result = self.run("cat-file", "-t", ref, check=False)
         return result.ok and result.stdout.strip() == "tag"
 
-    def tag_message(self, tag: str) -> str:
-        return self._out("tag", "--list", "--format=%(contents)", tag)
+    def tag_message(self, ref: str) -> str:
+        """The message of the annotated tag object ``ref``, byte for byte (no cleanup)."""
+        raw = self.run("cat-file", "tag", ref).stdout
+        return raw.split("\n\n", 1)[1] if "\n\n" in raw else ""
+
+    def object_id(self, ref: str) -> str | None:
+        """The object ``ref`` names (a tag object for an annotated tag), or None."""
+        result = self.run("rev-parse", "--verify", "--quiet", ref, check=False)
+        return result.stdout.strip() or None if result.ok else None
+
+    def commit_time(self, ref: str) -> int:
+        """The committer time of ``ref``, in seconds since the epoch (for SOURCE_DATE_EPOCH)."""
+        return int(self._out("log", "-1", "--format=%ct", ref))
+
+    def show(self, ref: str, path: str) -> str | None:
+        """The text of ``path`` at ``ref``, or None when it is not there."""
+        result = self.run("show", f"{ref}:{path}", check=False)
+        return result.stdout if result.ok else None
 
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         return self.run("merge-base", "--is-ancestor", ancestor, descendant, check=False).ok
@@ -83,8 +108,8 @@ class Git:
         return self._out("log", "-1", "--format=%B", ref)
 
     def files_in(self, ref: str = "HEAD") -> list[str]:
-        """The files a commit changed."""
-        return self._out("show", "--name-only", "--format=", ref).splitlines()
+        """The files a commit changed (against its first parent)."""
+        return self._out("diff", "--name-only", f"{ref}^", ref).splitlines()
 
     def remote_url(self, remote: str) -> str | None:
         result = self.run("remote", "get-url", remote, check=False)
@@ -102,6 +127,34 @@ class Git:
             timeout=NETWORK_TIMEOUT,
             hint=f"check that the remote '{remote}' exists and can be reached (git remote -v)",
         )
+
+    def fetch_ref(self, remote: str, ref: str) -> None:
+        """Fetch the objects of one remote ref, creating no local ref (only FETCH_HEAD)."""
+        self.run(
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            "--no-write-fetch-head",
+            remote,
+            ref,
+            timeout=NETWORK_TIMEOUT,
+            hint=f"check that the remote '{remote}' can be reached (git remote -v), then re-run",
+        )
+
+    def remote_objects(self, remote: str) -> dict[str, str]:
+        """``refs/... -> object`` on the remote, unpeeled: an annotated tag gives its tag object."""
+        out = self.run(
+            "ls-remote",
+            remote,
+            timeout=NETWORK_TIMEOUT,
+            hint=f"check that the remote '{remote}' exists and can be reached (git remote -v)",
+        ).stdout
+        refs: dict[str, str] = {}
+        for line in out.splitlines():
+            sha, _, ref = line.partition("\t")
+            if not ref.endswith("^{}"):
+                refs[ref] = sha
+        return refs
 
     def remote_refs(self, remote: str) -> dict[str, str]:
         """``refs/... -> commit`` on the remote, tags peeled to their commits (ls-remote)."""
@@ -133,8 +186,47 @@ class Git:
         self.run("commit", "--quiet", "-m", message, "--", *paths)
         return self.head()
 
-    def create_tag(self, tag: str, message: str, ref: str = "HEAD") -> None:
-        self.run("tag", "--annotate", tag, "-m", message, ref)
+    def create_tag(
+        self, tag: str, message: str, ref: str = "HEAD", *, replace: bool = False
+    ) -> None:
+        """An annotated tag whose message is kept verbatim (``#`` lines included)."""
+        force = ["--force"] if replace else []
+        self.run(
+            "tag",
+            "--annotate",
+            "--cleanup=verbatim",
+            *force,
+            tag,
+            "-F",
+            "-",
+            ref,
+            input_text=message,
+        )
+
+    def set_ref(self, ref: str, target: str) -> None:
+        """Point the local ``ref`` at the object ``target`` (e.g. a fetched tag object)."""
+        self.run("update-ref", ref, target)
+
+    def merge_commit(self, first: str, second: str, message: str) -> str | None:
+        """A merge commit of ``first`` and ``second`` made without touching the work tree, or
+        None when they conflict (``git merge-tree --write-tree``)."""
+        result = self.run("merge-tree", "--write-tree", first, second, check=False)
+        if not result.ok:
+            return None
+        tree = result.stdout.split("\n", 1)[0].strip()
+        return self._out("commit-tree", tree, "-p", first, "-p", second, "-m", message)
+
+    def clone_at(self, commit: str, dest: Path, tag: str | None = None) -> Path:
+        """A clean checkout of ``commit`` in ``dest`` (a local clone sharing this one's objects);
+        ``tag`` is made there too, so VCS version plugins see the release's version."""
+        self.run(
+            "clone", "--quiet", "--shared", "--no-checkout", "--no-tags", str(self.root), str(dest)
+        )
+        other = Git(dest)
+        other.run("checkout", "--quiet", "--detach", commit)
+        if tag is not None:
+            other.run("tag", "--force", tag, commit)
+        return dest
 
     def create_branch(self, name: str, start: str) -> None:
         self.run("switch", "--quiet", "-c", name, start)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from http.client import HTTPException
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 
 from packaging.utils import (
@@ -48,8 +48,8 @@ ACCEPT = f"{SIMPLE_JSON}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q
 UPLOAD_TIMEOUT = 900.0
 TOKEN_USERNAME = "__token__"
 INDEX_HINT = (
-    "check the index URL ([tool.release] index-url / test-index-url or RELEASE_*_URL) "
-    "and the network, then re-run"
+    "re-run when it is reachable; if it stays unreachable, check the index URL "
+    "([tool.release] index-url / test-index-url or RELEASE_*_URL) and the network"
 )
 _KEYRING_PROBE = """\
 import sys
@@ -137,12 +137,12 @@ def _get(url: str, *, timeout: float, accept: str) -> tuple[str, str, bytes] | N
         if exc.code == 404:
             return None
         raise PackageIndexError(
-            f"{display_url(url)} answered HTTP {exc.code} {exc.reason}",
+            f"could not read {display_url(url)}: HTTP {exc.code} {exc.reason}",
             "check the URL and any credentials it needs; " + INDEX_HINT,
         ) from exc
     except (urllib.error.URLError, HTTPException, OSError) as exc:
         reason = getattr(exc, "reason", None) or exc
-        raise PackageIndexError(f"cannot reach {display_url(url)}: {reason}", INDEX_HINT) from exc
+        raise PackageIndexError(f"could not read {display_url(url)}: {reason}", INDEX_HINT) from exc
 
 
 def _files_from_json(body: bytes, base_url: str) -> list[IndexFile]:
@@ -236,6 +236,17 @@ def file_status(index_url: str, project: str, files: Sequence[Path]) -> dict[str
     return status
 
 
+def download(url: str) -> bytes:
+    """The bytes of a file an index lists (its ``url`` from :func:`list_files`)."""
+    fetched = _get(url, timeout=60.0, accept="*/*")
+    if fetched is None:
+        raise PackageIndexError(
+            f"could not read {display_url(url)}: it is listed but answers 404",
+            "re-run when the index serves it",
+        )
+    return fetched[2]
+
+
 def _download_sha256(url: str) -> str:
     """The sha256 of a listed file whose page gave no hash: download it and hash it."""
     fetched = _get(url, timeout=60.0, accept="*/*")
@@ -252,6 +263,7 @@ def upload(
     project: str,
     env: Mapping[str, str] | None = None,
     attestations: bool = False,
+    after_each: Callable[[str], None] | None = None,
 ) -> UploadReport:
     """Upload what the index does not have yet, one file at a time; safe to re-run.
 
@@ -274,6 +286,8 @@ def upload(
             continue
         _twine_upload(path, upload_url, index_url, env, attestations)
         report.uploaded.append(path.name)
+        if after_each is not None:
+            after_each(path.name)
     return report
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from release import config, doctor
+from release import config, doctor, publish
+from release.errors import ReleaseError
 from tests.conftest import git
 from tests.pypi_server import PypiServer
 
@@ -65,22 +66,39 @@ def test_problems_are_named_with_fixes(
     init.write_text(init.read_text().replace("0.2.0", "0.1.9"))
     code, report = diagnose(sample_repo)
     assert code == 1, report
-    assert "credentials (test index)  FAIL" in report
+    assert "no upload credentials for" in report and "FAIL" in report
     assert "chmod 600 ~/.pypirc" in report
     assert "local and remote disagree: v0.1.0" in report
     assert "stale files: omi_openclaw-0.1.0.tar.gz" in report
     assert "drift:" in report and "0.1.9" in report
 
 
-def test_unreachable_index_and_remote_are_unknown(
+def test_unreachable_index_and_remote_stop_a_release_as_publish_says(
     sample_repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """doctor runs publish's preflight: what stops publish is a problem for doctor too."""
     for var in ("RELEASE_TEST_INDEX_URL", "RELEASE_INDEX_URL"):
         monkeypatch.setenv(var, "http://127.0.0.1:9/simple/")
     git(sample_repo, "remote", "set-url", "origin", str(sample_repo.parent / "missing.git"))
-    _, report = diagnose(sample_repo)
-    assert "cannot be reached" in report
-    assert "UNKNOWN" in report
+    code, report = diagnose(sample_repo)
+    assert code == 1, report
+    assert "could not read the remote 'origin'" in report
+    assert "could not read http://127.0.0.1:9/simple/omi-openclaw/" in report
+    assert "re-run when it is reachable" in report
+    assert "nothing would stop a release" not in report
+    with pytest.raises(ReleaseError) as caught:
+        publish.preflight(
+            publish.Release(
+                config.load(sample_repo), doctor.trial_version(config.load(sample_repo))
+            ),
+            allow_unknown=True,
+            security=False,
+            run_checklist=False,
+            out=lambda _: None,
+        )
+    for line in caught.value.message.splitlines():
+        if line.startswith("  - "):
+            assert line[4:] in report  # every problem publish names, doctor names
 
 
 def test_changelog_that_would_not_promote(sample_repo: Path) -> None:

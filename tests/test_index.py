@@ -160,7 +160,7 @@ def test_index_down_raises_package_index_error_and_recovers(
     pypi_server.stop()
     with pytest.raises(PackageIndexError) as caught:
         index.list_files(pypi_server.index_url, PROJECT, timeout=2)
-    assert f"cannot reach {pypi_server.index_url}omi-openclaw/" in caught.value.message
+    assert f"could not read {pypi_server.index_url}omi-openclaw/" in caught.value.message
     assert "index-url" in caught.value.hint
     with pytest.raises(PackageIndexError):
         do_upload(pypi_server, files, env)
@@ -367,7 +367,7 @@ def test_file_status_downloads_a_file_listed_without_hash(
 
 def test_http_errors_and_malformed_pages(fake_index: FakeIndex) -> None:
     fake_index.routes["/simple/broken/"] = (503, {}, b"down for maintenance")
-    with pytest.raises(PackageIndexError, match="answered HTTP 503"):
+    with pytest.raises(PackageIndexError, match="could not read .*: HTTP 503"):
         index.list_files(fake_index.url + "/simple/", "broken")
     fake_index.routes["/simple/bad-json/"] = (
         200,

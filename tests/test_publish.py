@@ -101,7 +101,9 @@ def run_publish(
     *,
     yes: bool = True,
     security: bool = False,
+    disclose: bool = False,
     dry_run: bool = False,
+    date: str | None = None,
     confirm: Callable[[str], bool] | None = None,
 ) -> int:
     """``publish`` in this process (so a step can be wrapped with a fault); output into ``lines``."""
@@ -111,7 +113,9 @@ def run_publish(
         yes=yes,
         allow_unknown=True,
         security=security,
+        disclose=disclose,
         dry_run=dry_run,
+        date=date,
         out=lines.append,
         confirm=confirm,
     )
@@ -275,10 +279,13 @@ def test_full_release_then_rerun_changes_nothing(
     assert s.secret not in output
     assert [posts(server) for server in s.servers()] == [2, 2]
     tag_object = git(s.remote, "rev-parse", f"refs/tags/{TAG}")
+    shared = f"refs/nox-release/tags/{TAG}"
     assert sorted(pushed(s)) == sorted(
         [
+            ("0" * 40, tag_object, shared),  # the record, shared before the first upload
             ("0" * 40, tag_object, f"refs/tags/{TAG}"),
             (main_before, release_commit, "refs/heads/main"),
+            (tag_object, "0" * 40, shared),  # removed by the atomic push
         ]
     )
 
@@ -293,7 +300,7 @@ def test_full_release_then_rerun_changes_nothing(
     assert "SKIPPED" in lines[STEP_COUNT]
     assert world(s) == before
     assert [posts(server) for server in s.servers()] == [2, 2]
-    assert len(pushed(s)) == 2
+    assert len(pushed(s)) == 4
     assert s.secret not in output
 
 
@@ -420,22 +427,17 @@ def test_a_fault_at_every_step_then_a_rerun_completes(
     assert len(seen) > 2  # interrupted at the second, then the restore renamed files back
     assert world(s) == fresh
 
-    # 2. tests: the gate test fails; nothing is committed, tagged or uploaded.
+    # 2. tests: the gate test fails; nothing is committed, tagged or uploaded. The hint says to
+    # commit and push the fix (the bump's changes stay in the work tree): the test does that.
     error = fails(StepFailed)
     assert "tests failed" in str(error) and "test_gate" in str(error)
+    assert isinstance(error, StepFailed) and "commit and push the fix" in error.hint
     assert git(project, "rev-parse", "HEAD") == start
     assert not (project / "dist").exists()
     gate.write_text("def test_gate() -> None:\n    assert 1 + 1 == 2\n", encoding="utf-8")
     commit_and_push(project, "Fix the gate test", "tests/test_gate.py")
 
-    # 3. smoke: the status check fails in the fresh venv; fixed in the work tree (the release
-    # commit will carry the fix together with the version).
-    error = fails(ReleaseError)
-    assert "never-created" in str(error) or any("never-created" in line for line in lines)
-    assert git(project, "tag", "--list") == ""
-    toml.write_text(toml.read_text(encoding="utf-8").replace(bad_smoke, good_smoke), "utf-8")
-
-    # 4. commit: a pre-commit hook refuses it.
+    # 3. commit: a pre-commit hook refuses it.
     hook = project / ".git" / "hooks" / "pre-commit"
     write_hook(hook, "echo 'pre-commit: refused by the test' >&2\nexit 1\n")
     head = git(project, "rev-parse", "HEAD")
@@ -443,6 +445,16 @@ def test_a_fault_at_every_step_then_a_rerun_completes(
     assert "refused by the test" in str(error)
     assert git(project, "rev-parse", "HEAD") == head
     hook.unlink()
+
+    # 4. smoke: the status check fails in the fresh venv, after the (local) release commit. The
+    # hint: undo the local commit, fix, commit and push the fix, re-run. The test follows it.
+    error = fails(StepFailed)
+    assert "never-created" in str(error) or any("never-created" in line for line in lines)
+    assert isinstance(error, StepFailed) and "git reset --keep HEAD~1" in error.hint
+    assert git(project, "tag", "--list") == ""
+    git(project, "reset", "--quiet", "--keep", "HEAD~1")
+    toml.write_text(toml.read_text(encoding="utf-8").replace(bad_smoke, good_smoke), "utf-8")
+    commit_and_push(project, "Fix the status smoke check", "pyproject.toml")
 
     # 5. tag: the process dies between commit and tag.
     with faults.before(publish.TagStep, crash):
@@ -454,7 +466,7 @@ def test_a_fault_at_every_step_then_a_rerun_completes(
     # 6. test upload: the test index is down.
     with faults.before(publish.UploadStep, s.test_index.stop, when=lambda step: bool(step.test)):
         error = fails(ReleaseError)
-    assert "cannot reach" in str(error)
+    assert "could not read" in str(error) and "re-run when it is reachable" in str(error)
     assert git(project, "rev-parse", f"{TAG}^{{commit}}") == release_commit
     assert s.test_index.files() == [] and remote_tags(s) == []
     s.test_index.start()
@@ -523,6 +535,9 @@ def test_a_fault_at_every_step_then_a_rerun_completes(
     release_files = git(project, "show", "--name-only", "--format=", "HEAD").splitlines()
     assert sorted(release_files) == sorted(RELEASE_FILES)
     assert good_smoke in git(project, "show", "HEAD:pyproject.toml")
+    for text in (*lines, *errors):
+        for advice in ("tag -d", "--delete", "push -f", "--force", "not our build"):
+            assert advice not in text
 
     # The password never showed: not in the output, the errors, or anything printed directly.
     captured = capfd.readouterr()
@@ -601,11 +616,11 @@ def test_the_password_never_shows_when_uploads_fail(
 # -- 6: preflight names every problem at once and writes nothing ----------------------------------
 
 
-def preflight_fails(s: Setup) -> str:
+def preflight_fails(s: Setup, code: int = 1, *args: str) -> str:
     before = world(s)
-    done = run_engine(s.project, "publish", VERSION, "--yes", "--allow-unknown")
+    done = run_engine(s.project, "publish", VERSION, "--yes", "--allow-unknown", *args)
     output = done.stdout + done.stderr
-    assert done.returncode == 1, output
+    assert done.returncode == code, output
     assert "nothing was changed" in output
     assert world(s) == before
     return output
@@ -624,28 +639,29 @@ def test_preflight_lists_every_problem_and_writes_nothing(
     git(project, "tag", "-a", "-m", "by mistake", TAG)
     output = preflight_fails(s)
     assert "on feature, not main" in output and "git switch main" in output
-    assert "uncommitted changes: " in output
-    assert "README.md" in output and "notes.txt" in output
-    assert f"tag {TAG} already exists at" in output
-    assert f"git tag -d {TAG}" in output
-    assert "that version was released" not in output  # a stray tag gets its remedy, once
+    assert "changes the bump to 0.3.0 does not make: README.md" in output
+    assert "uncommitted changes: notes.txt" in output
+    # A local tag that was never pushed and is not a release of this tool: the tool replaces it.
+    assert f"{TAG} exists only here and is not this release's: the tag step will replace it" in (
+        output
+    )
+    assert "tag -d" not in output
     assert "preflight found 3 problem(s)" in output
 
-    # Back on a clean main; the stray tag stays, and a file of 0.3.0 with other bytes is on the
-    # production index: the tag must not move, and the name can never be used again.
+    # Back on a clean main; the stray tag stays, and a file of 0.3.0 is on the production index
+    # while no tag was pushed: 0.3.0 was released elsewhere. Bad input: exit 2, naming 0.3.1.
     git(project, "checkout", "--quiet", "--", "README.md")
     (project / "notes.txt").unlink()
     git(project, "switch", "--quiet", "main")
     alien = s.prod_index.packages / "omi_openclaw-0.3.0.tar.gz"
     alien.write_bytes(b"not our build")
-    output = preflight_fails(s)
-    assert "omi_openclaw-0.3.0.tar.gz is already on the index" in output
-    assert "PyPI never accepts a file name twice, even after deletion: release 0.3.1" in output
-    assert "never move a released tag" in output
+    output = preflight_fails(s, 2)
+    assert "0.3.0 is on the index" in output and "omi_openclaw-0.3.0.tar.gz" in output
+    assert "nox -s publish -- 0.3.1" in output
+    assert "not our build" not in output and "tag -d" not in output
     assert s.prod_index.files() == [alien.name] and s.test_index.files() == []
 
-    # Without the tag and the alien file: only missing credentials remain, for both indexes.
-    git(project, "tag", "-d", TAG)
+    # Without the alien file: only missing credentials remain, for both indexes.
     alien.unlink()
     monkeypatch.delenv("TWINE_USERNAME")
     monkeypatch.delenv("TWINE_PASSWORD")
@@ -722,17 +738,19 @@ def test_hotfix_security_release_from_a_hotfix_branch(rig: Setup) -> None:
     assert "### Security" in str(caught.value)
     assert world(s) == before
 
-    # A CVE id in the notes before disclosure: refused unless --yes says so.
+    # A CVE id in the notes before disclosure: refused unless --disclose says so; --yes does
+    # not (it only answers the question before irreversible steps).
     add_unreleased(changelog, "Security", "Escape note titles (CVE-2026-12345).")
     git(project, "commit", "--quiet", "-am", "Note the security fix")
     before = world(s)
-    with pytest.raises(CheckFailed) as caught:
-        run_publish(s, lines, "0.3.1", yes=False, security=True, confirm=lambda _: True)
-    assert "CVE-2026-12345" in str(caught.value) and "--yes" in str(caught.value)
-    assert world(s) == before
+    for yes in (False, True):
+        with pytest.raises(CheckFailed) as caught:
+            run_publish(s, lines, "0.3.1", yes=yes, security=True, confirm=lambda _: True)
+        assert "CVE-2026-12345" in str(caught.value) and "--disclose" in str(caught.value)
+        assert world(s) == before
 
     out: list[str] = []
-    assert run_publish(s, out, "0.3.1", security=True) == 0
+    assert run_publish(s, out, "0.3.1", security=True, disclose=True) == 0
     text = "\n".join(out)
     assert_released(s, "0.3.1", branch="hotfix/0.3.1")
     assert git(s.remote, "rev-parse", "refs/heads/main") == released
@@ -833,3 +851,166 @@ def test_a_user_name_that_occurs_in_paths_changes_nothing(
     assert "- src/omi_openclaw/cli.py" in git(s.project, "log", "-1", "--format=%B")
     assert (s.project / ".git" / "nox-release" / f"{TAG}.json").is_file()
     assert sorted(path.name for path in s.project.parent.iterdir()) == sorted(["omi", "origin.git"])
+
+
+# -- issue 8: the release is found in the world, from any clone ------------------------------------
+
+HARMFUL = ("tag -d", "--delete", "push -f", "--force", "not our build")
+
+
+def clone_of(s: Setup, dest: Path) -> Path:
+    git(dest.parent, "clone", "--quiet", str(s.remote), str(dest))
+    return dest
+
+
+def teammate_pushes(s: Setup, work: Path, name: str) -> None:
+    mate = work / "teammate"
+    if not mate.exists():
+        clone_of(s, mate)
+    git(mate, "pull", "--quiet", "--no-rebase", "origin", "main")
+    (mate / name).write_text("the teammate's work\n", encoding="utf-8")
+    git(mate, "add", name)
+    git(mate, "commit", "--quiet", "-m", f"Add {name}")
+    git(mate, "push", "--quiet", "origin", "HEAD:main")
+
+
+def test_a_release_stopped_after_the_push_is_finished_from_a_fresh_clone(
+    rig: Setup, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = rig
+    # The production index goes down once the release reaches it (after the push).
+    lines: list[str] = []
+    with Faults(monkeypatch).before(
+        publish.UploadStep, s.prod_index.stop, when=lambda step: not bool(step.test)
+    ):
+        with pytest.raises(ReleaseError) as caught:
+            run_publish(s, lines, date="2026-11-30")
+    output = str(caught.value)
+    assert f"could not read {s.prod_index.index_url}" in output
+    assert "re-run when it is reachable" in output
+    assert remote_tags(s) == [TAG] and s.prod_index.files() == []
+    assert "## [0.3.0] - 2026-11-30" in (s.project / "CHANGELOG.md").read_text(encoding="utf-8")
+
+    # A teammate pushes to main; the re-run happens in a fresh clone, the index still down.
+    teammate_pushes(s, tmp_path, "teammate.txt")
+    fresh = clone_of(s, tmp_path / "fresh")
+    down = run_engine(fresh, "publish", VERSION, "--yes", "--allow-unknown")
+    output = down.stdout + down.stderr
+    assert down.returncode == 1, output
+    assert f"could not read {s.prod_index.index_url}" in output
+    assert "re-run when it is reachable" in output
+    for harmful in (*HARMFUL, "0.3.1"):
+        assert harmful not in output
+    assert s.prod_index.files() == []
+
+    s.prod_index.start()
+    resumed = run_engine(fresh, "publish", VERSION, "--yes", "--allow-unknown")
+    output = resumed.stdout + resumed.stderr
+    transcript = os.environ.get("RELEASE_RESUME_TRANSCRIPT")
+    if transcript:  # docs/publish.md shows this run's real output
+        Path(transcript).write_text(output, encoding="utf-8")
+    assert resumed.returncode == 0, output
+    assert "resuming: v0.3.0 (pushed) is the release" in output
+    assert "the tested bytes, from" in output  # downloaded from the test index
+    tested = {p.name: sha256(p) for p in s.test_index.packages.iterdir()}
+    assert {p.name: sha256(p) for p in s.prod_index.packages.iterdir()} == tested
+    assert [posts(server) for server in s.servers()] == [2, 2]
+    tag_updates = [entry for entry in pushed(s) if entry[2] == f"refs/tags/{TAG}"]
+    assert len(tag_updates) == 1
+
+    # The first clone, after git pull: nothing irreversible is left to do or repeated.
+    git(s.project, "pull", "--quiet", "--no-rebase", "origin", "main")
+    again = run_engine(s.project, "publish", VERSION, "--yes", "--allow-unknown")
+    output = again.stdout + again.stderr
+    assert again.returncode == 0, output
+    marks = step_lines(output)
+    for number in (7, 9, 10):  # uploads and push
+        assert marks[number].endswith("already done, skipped"), marks[number]
+    assert [posts(server) for server in s.servers()] == [2, 2]
+
+
+def test_a_colleagues_pushed_tag_stops_the_release_before_any_change(
+    rig: Setup, tmp_path: Path
+) -> None:
+    s = rig
+    colleague = clone_of(s, tmp_path / "colleague")
+    git(colleague, "tag", "-a", "-m", "v0.3.0, tagged by hand", TAG)
+    git(colleague, "push", "--quiet", "origin", TAG)
+    output = preflight_fails(s, 2)
+    assert f"{TAG} is already on origin" in output
+    assert "nox -s publish -- 0.3.1" in output
+    assert git(s.project, "tag", "--list") == ""  # not even fetched as a ref
+    assert s.test_index.files() == [] and posts(s.test_index) == 0
+
+
+def test_changes_the_bump_did_not_make_are_refused_and_its_own_commit_is_accepted(
+    rig: Setup,
+) -> None:
+    s = rig
+    bumped = run_engine(s.project, "bump", VERSION)
+    assert bumped.returncode == 0, bumped.stdout + bumped.stderr
+    assert "review and commit the change" in bumped.stdout
+    toml = s.project / "pyproject.toml"
+    by_bump = toml.read_text(encoding="utf-8")
+    toml.write_text(by_bump.replace("[tool.black]", "[tool.black]\ntarget-version = ['py311']"))
+    output = preflight_fails(s)
+    assert "changes the bump to 0.3.0 does not make: pyproject.toml" in output
+
+    # Undo the hand edit; commit the bump with a message of one's own (the hint says "review and
+    # commit"): it is recognised as the bump by its content, and the release goes on from it.
+    toml.write_text(by_bump, encoding="utf-8")
+    git(s.project, "commit", "--quiet", "-am", "Bump to 0.3.0 (reviewed by Ana)")
+    dry = run_engine(s.project, "publish", VERSION, "--dry-run", "--allow-unknown", "--no-cache")
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    marks = plan_marks(dry.stdout)
+    assert marks[1] == "done" and marks[2] == "to do" and marks[3] == "done"
+
+
+def test_a_released_version_is_bad_input_for_publish_and_bump(rig: Setup) -> None:
+    s = rig
+    # The sample's 0.2.0 is dated in the CHANGELOG and [Unreleased] has newer work; no tag.
+    before = world(s)
+    done = run_engine(s.project, "publish", "0.2.0", "--yes", "--allow-unknown")
+    output = done.stdout + done.stderr
+    assert done.returncode == 2, output
+    assert "0.2.0 was released" in output and "nox -s publish -- 0.2.1" in output
+    assert world(s) == before
+    bumped = run_engine(s.project, "bump", "0.2.0")
+    output = bumped.stdout + bumped.stderr
+    assert bumped.returncode == 2, output
+    assert "nothing to do" not in output and "0.2.0 was released already" in output
+    assert world(s) == before
+
+
+def test_the_empty_unreleased_hint_is_an_option_publish_takes(rig: Setup) -> None:
+    s = rig
+    changelog = s.project / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    start = text.index("## [Unreleased]\n") + len("## [Unreleased]\n")
+    changelog.write_text(text[:start] + "\n" + text[text.index("## [0.2.0]") :])
+    commit_and_push(s.project, "Nothing new yet", "CHANGELOG.md")
+    output = preflight_fails(s, 2)
+    assert "--allow-empty" in output
+    dry = run_engine(s.project, "publish", VERSION, "--dry-run", "--allow-unknown", "--allow-empty")
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert "nothing was changed" in dry.stdout
+
+
+def test_upload_has_the_uploads_preflight_and_asks_or_needs_yes(rig: Setup) -> None:
+    s = rig
+    built = run_engine(s.project, "build")
+    assert built.returncode == 0, built.stdout + built.stderr
+    asked = engine_no_terminal(s.project, "upload", "0.2.0")
+    output = asked.stdout + asked.stderr
+    assert asked.returncode == 1, output
+    assert "no terminal" in output and "--yes" in output
+    s.prod_index.stop()
+    down = run_engine(s.project, "upload", "0.2.0", "--yes")
+    output = down.stdout + down.stderr
+    assert down.returncode == 1, output
+    assert "could not read" in output and "nothing was uploaded" in output
+    s.prod_index.start()
+    assert posts(s.prod_index) == 0
+    done = run_engine(s.project, "upload", "0.2.0", "--yes")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert len(s.prod_index.files()) == 2 and posts(s.prod_index) == 2

@@ -17,6 +17,7 @@ from typing import Any, Mapping, Sequence
 
 from packaging.version import InvalidVersion
 
+from .. import killpoint
 from ..errors import GitHubError, StepFailed
 from ..version import next_patch
 from . import checks
@@ -99,6 +100,7 @@ class GitHub(Transport):
         if release is None:
             self._require_remote_tag(tag)
             release = self._create_draft(tag, title, body, prerelease)
+            killpoint.hit("github.draft")
             plan = _AssetPlan(missing=list(local.values()))
         else:
             plan = self._plan_assets(self._assets(release), local)
@@ -115,12 +117,16 @@ class GitHub(Transport):
         updated = () if created else self._sync_text(release, title, body, prerelease, frozen)
         for asset in plan.broken:
             self._delete_asset(asset)
-        uploaded = [self._upload(release, item).get("name", item.name) for item in plan.missing]
+        uploaded = []
+        for item in plan.missing:
+            uploaded.append(self._upload(release, item).get("name", item.name))
+            killpoint.hit("github.asset")
         published = False
         marked_latest = False
         if release.get("draft"):
             marked_latest = latest and not prerelease
             release = self._publish_draft(release, tag, marked_latest)
+            killpoint.hit("github.published")
             published = True
         return ReleaseReport(
             tag=tag,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .. import index, matrixdist, plan
+from .. import dist, index, matrixdist, plan
 from ..config import Config
-from ..errors import UsageError
+from ..errors import Aborted, CheckFailed, ReleaseError, UsageError
 from ..output import Out
 from ..version import parse_release_version
-from .preflight import preflight
+from .preflight import Problem, preflight
 from .state import Release
-from .steps import GitHubStep, UploadStep, VerifyStep, steps
+from .steps import GitHubStep, VerifyStep, steps
 
 
 def _normalized(version: str, out: Out) -> str:
@@ -36,17 +36,33 @@ def run_publish(
     yes: bool = False,
     allow_unknown: bool = False,
     security: bool = False,
+    disclose: bool = False,
+    date: str | None = None,
+    allow_empty: bool = False,
     use_cache: bool = True,
     out: Out = print,
     confirm: Callable[[str], bool] | None = None,
 ) -> int:
-    release = Release(cfg, _normalized(version, out), yes=yes, ci_uploads=cfg.publish_from == "ci")
+    if date is not None:
+        from ..bump import release_date
+
+        date = release_date(date)  # a bad --date is bad input: exit 2 before anything
+    release = Release(
+        cfg,
+        _normalized(version, out),
+        yes=yes,
+        ci_uploads=cfg.publish_from == "ci",
+        date=date,
+        allow_empty=allow_empty,
+        no_cache=not use_cache,
+    )
     _refuse_local_platform_wheels(release)
     out(f"Preflight for {cfg.name} {release.version}:")
     preflight(
         release,
         allow_unknown=allow_unknown,
         security=security,
+        disclose=disclose,
         run_checklist=True,
         use_cache=use_cache,
         out=out,
@@ -88,7 +104,7 @@ def _after(release: Release, security: bool, out: Out) -> None:
             f"CI takes it from here: the pushed tag {release.tag} starts the release workflow, "
             "which uploads the same files to the index with trusted publishing."
         )
-    branch = release.git.branch() or ""
+    branch = release.branch()
     if branch.startswith("hotfix/"):
         out(
             f"This was a hotfix. Bring the fix and its CHANGELOG section back to {cfg.branch}:\n"
@@ -107,36 +123,113 @@ def _after(release: Release, security: bool, out: Out) -> None:
 
 
 def run_publish_test(cfg: Config, version: str, *, dry_run: bool = False, out: Out = print) -> int:
-    """Steps 8 alone, for an existing build in dist/."""
+    """Upload the build in dist/ to the test index and install-verify it from there."""
     release = Release(cfg, _normalized(version, out))
-    release.checked_files(twine=True)
-    the_steps: list[plan.Step] = [UploadStep(release, test=True), VerifyStep(release, test=True)]
+    files = release.checked_files(twine=True)
+    verify = VerifyStep(release, test=True)
     if dry_run:
-        out(plan.render(plan.survey(the_steps)))
+        out(
+            f"would upload {', '.join(p.name for p in files.all)} to "
+            f"{index.display_url(cfg.test_upload_url)}, then: {verify.describe()}"
+        )
         return 0
-    plan.execute(the_steps, confirm=None, out=out)
+    _upload_dist(release, files, cfg.test_upload_url, cfg.test_index_url, False, out)
+    verify.run(out)
     return 0
 
 
-def run_upload(cfg: Config, version: str, *, attestations: bool = False, out: Out = print) -> int:
-    """Upload dist/ to the production index and verify (CI's job with publish-from = "ci")."""
+def run_upload(
+    cfg: Config,
+    version: str,
+    *,
+    yes: bool = False,
+    attestations: bool = False,
+    out: Out = print,
+    confirm: Callable[[str], bool] | None = None,
+) -> int:
+    """Upload dist/ to the production index and verify (what CI runs on a tag): the preflight of
+    the production upload first, then a question on a terminal unless ``yes``."""
     release = Release(cfg, _normalized(version, out))
     files = release.checked_files(twine=True)
+    found = upload_problems(release, files)
+    if found:
+        listing = "\n".join(f"  - {problem}" for problem in found)
+        raise CheckFailed(
+            f"the upload's preflight found {len(found)} problem(s); nothing was uploaded:\n"
+            f"{listing}",
+            "fix them and re-run",
+        )
+    status = index.file_status(cfg.index_url, cfg.project_name, list(files.all))
+    todo = [path.name for path in files.all if status[path.name] != "same"]
+    if todo and not yes:
+        out(
+            f"This cannot be undone: upload {', '.join(todo)} to {index.display_url(cfg.upload_url)}"
+        )
+        if not (confirm or plan.ask_terminal)("Proceed?"):
+            raise Aborted("nothing was uploaded", "re-run when ready (or with --yes)")
+    _upload_dist(release, files, cfg.upload_url, cfg.index_url, attestations, out)
+    step = VerifyStep(release, test=False)
+    if not step.is_done():
+        step.run(out)
+    return 0
+
+
+def upload_problems(release: Release, files: dist.DistFiles) -> list[Problem]:
+    """What would stop the production upload of ``files``: an unreadable index, a file of the
+    same name with other bytes, missing credentials, bytes other than the tag's record."""
+    cfg = release.cfg
+    found: list[Problem] = []
+    try:
+        status = index.file_status(cfg.index_url, cfg.project_name, list(files.all))
+    except Exception as error:  # noqa: BLE001 - any ReleaseError; reported, not raised
+        found.append(
+            Problem(str(getattr(error, "message", error)), str(getattr(error, "hint", "")))
+        )
+        status = {}
+    for name, value in status.items():
+        if value == "conflict":
+            found.append(
+                Problem(
+                    f"{name} is already on {index.display_url(cfg.index_url)} with other bytes",
+                    "PyPI never accepts a file name twice: release the next patch version",
+                )
+            )
+    ok, where = index.credentials_available(cfg.upload_url)
+    if not ok:
+        message = f"no upload credentials for {index.display_url(cfg.upload_url)}"
+        found.append(Problem(message, where.removeprefix(message + ": ")))
+    recorded = release.recorded_files()
+    for path in files.all:
+        if recorded and recorded.get(path.name) not in (None, index.sha256_of(path)):
+            found.append(
+                Problem(
+                    f"dist/{path.name} is not the file recorded in {release.tag}",
+                    f"upload the tested bytes: nox -s publish -- {release.version} finishes the "
+                    "release from the tag's record",
+                )
+            )
+    return found
+
+
+def _upload_dist(
+    release: Release,
+    files: dist.DistFiles,
+    upload_url: str,
+    index_url: str,
+    attestations: bool,
+    out: Out,
+) -> None:
     report = index.upload(
         list(files.all),
-        upload_url=cfg.upload_url,
-        index_url=cfg.index_url,
-        project=cfg.project_name,
+        upload_url=upload_url,
+        index_url=index_url,
+        project=release.cfg.project_name,
         attestations=attestations,
     )
     for name in report.uploaded:
         out(f"uploaded {name}")
     for name in report.skipped:
         out(f"already on the index with the same sha256: {name}")
-    step = VerifyStep(release, test=False)
-    if not step.is_done():
-        step.run(out)
-    return 0
 
 
 def run_github_release(cfg: Config, version: str, out: Out = print) -> int:

@@ -1,12 +1,23 @@
-"""The preflight of ``publish``: every check before anything changes."""
+"""The preflight of ``publish`` (and of ``doctor``): every check before anything changes.
+
+It first finds where the release stands in the world (``git ls-remote``: the pushed tag, the
+shared record, the branch), then checks what can still stop it. A version released already (a tag
+on the remote that this tool did not make for a release in progress, a dated CHANGELOG section
+that is not the bump in progress, files on an index without a tag) is bad input: exit 2, naming
+the next version. An index or remote that cannot be read stops the release with "re-run when it
+is reachable" and never with a guess.
+"""
 
 from __future__ import annotations
 
 import re
 import shlex
-from typing import Callable
+from dataclasses import dataclass
+from typing import Sequence
 
-from .. import bump, changelog, checklist, index, pyproject
+from packaging.version import InvalidVersion, Version
+
+from .. import changelog, checklist, index
 from ..cache import CheckCache
 from ..errors import CheckFailed, ReleaseError, UsageError
 from ..output import Out
@@ -15,7 +26,6 @@ from .state import Release, verify_timeout
 
 CVE = re.compile(r"\bCVE-\d{4}-\d{4,}\b", re.IGNORECASE)
 EXPLOIT_WORDS = re.compile(r"\b(exploit|proof[- ]of[- ]concept|PoC|payload)\b", re.IGNORECASE)
-
 
 PREFLIGHT_ITEMS: tuple[checklist.Item, ...] = (
     checklist.typecheck_item,
@@ -29,6 +39,29 @@ PREFLIGHT_ITEMS: tuple[checklist.Item, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    fix: str
+    #: True when the version itself cannot be released (exit 2), not a state to fix.
+    released: bool = False
+    #: Bad input (exit 2): a released version, or a refusal of the bump (e.g. empty notes).
+    bad_input: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.message}\n      fix: {self.fix}"
+
+
+def run_checks(
+    release: Release, items: Sequence[checklist.Item], *, no_cache: bool
+) -> list[checklist.Row]:
+    """The one place preflight runs checklist items; a checker's PASS recorded for the same tree
+    is reused (release/cache.py) unless ``no_cache``."""
+    store = CheckCache(release.cfg.root, by="publish", enabled=not no_cache)
+    context = checklist.Context(release.cfg, release.version, cache=store)
+    return checklist.run_items(context, items)
+
+
 def preflight(
     release: Release,
     *,
@@ -36,82 +69,205 @@ def preflight(
     security: bool,
     run_checklist: bool,
     out: Out,
+    disclose: bool = False,
     use_cache: bool = True,
 ) -> None:
     """Every check before anything changes; all problems are listed together. A checker's PASS
     recorded for the same tree (by release-check) is reused and says so, unless ``use_cache`` is
     False (``--no-cache``)."""
-    problems: list[str] = []
+    found = problems(
+        release,
+        allow_unknown=allow_unknown,
+        security=security,
+        disclose=disclose,
+        run_checklist=run_checklist,
+        no_cache=not use_cache,
+        out=out,
+    )
+    if not found:
+        return
+    listing = "\n".join(f"  - {problem}" for problem in found)
+    text = f"preflight found {len(found)} problem(s); nothing was changed:\n{listing}"
+    if any(problem.released for problem in found):
+        raise UsageError(text, f"release {next_version(release)} instead")
+    if any(problem.bad_input for problem in found):
+        raise UsageError(text, "fix them and re-run")
+    raise CheckFailed(text, "fix them and re-run")
+
+
+def problems(
+    release: Release,
+    *,
+    allow_unknown: bool = False,
+    security: bool = False,
+    disclose: bool = False,
+    run_checklist: bool = False,
+    no_cache: bool = False,
+    out: Out = print,
+) -> list[Problem]:
     cfg, git = release.cfg, release.git
-
-    def problem(message: str, fix: str) -> None:
-        problems.append(f"{message}\n      fix: {fix}")
-
     if not git.is_repo():
-        raise CheckFailed(f"{cfg.root} is not a git repository", "git init and commit the project")
-
-    branch = git.branch()
-    if branch != cfg.branch and not (branch or "").startswith("hotfix/"):
-        problem(f"on {branch or 'a detached HEAD'}, not {cfg.branch}", f"git switch {cfg.branch}")
-
-    try:
-        # The release's own tag is judged once, by _check_tag: this release (resume), a stray
-        # tag (remedy) or a published one (never move it). The bump would call any of them
-        # "released", with the wrong fix for a stray tag.
-        tags = git.tags() - {release.tag}
-        planned = bump.plan_bump(cfg, release.version, tags=tags)
-    except ReleaseError as error:
-        planned = None
-        problem(error.message, error.hint)
-    allowed = {cfg.relative(path) for path in (planned.edits if planned else {})}
-    allowed |= {cfg.relative(copy.path) for copy in pyproject.version_copies(cfg)}
-    allowed.add(cfg.relative(cfg.changelog))
-    stray = [
-        path for path in git.dirty_files() if path not in allowed and not path.startswith("dist/")
-    ]
-    leftovers = _interrupted_writes(stray, allowed)
-    if leftovers:
-        problem(
-            f"temporary files of a write that was killed midway: {', '.join(leftovers)}",
-            f"delete them (rm {' '.join(shlex.quote(path) for path in leftovers)}), then re-run: "
-            "the bump completes what it had not written",
-        )
-        stray = [path for path in stray if path not in leftovers]
-    if stray:
-        problem(f"uncommitted changes: {', '.join(stray[:5])}", "commit or stash them first")
-
-    _check_remote(release, problem)
-    _check_tag(release, problem)
-    _check_indexes(release, problem)
-    _check_credentials(release, problem)
+        return [Problem(f"{cfg.root} is not a git repository", "git init and commit the project")]
+    found: list[Problem] = []
+    reachable = _check_remote_reachable(release, found)
+    started = reachable and _check_tag(release, found, out)
+    if not started:
+        _check_fresh_start(release, found, reachable)
+    _check_indexes(release, found, started)
+    _check_credentials(release, found)
     try:
         verify_timeout()  # read after the first upload: a typo must stop the release before it
     except UsageError as error:
-        problem(error.message, error.hint)
+        found.append(Problem(error.message, error.hint))
     if security:
-        _check_security(release, problem)
-
-    if run_checklist:
-        store = CheckCache(cfg.root, by="publish", enabled=use_cache)
-        context = checklist.Context(cfg, release.version, cache=store)
-        rows = checklist.run_items(context, PREFLIGHT_ITEMS)
-        for row in rows:
+        _check_security(release, found, disclose)
+    if run_checklist and not started:
+        for row in run_checks(release, PREFLIGHT_ITEMS, no_cache=no_cache):
             if row.status == checklist.FAIL or (
                 row.status == checklist.UNKNOWN and not allow_unknown
             ):
                 fix = row.fix or "see above"
                 if row.status == checklist.UNKNOWN:
                     fix += " (or pass --allow-unknown to release anyway)"
-                problem(f"{row.item}: {row.status}: {row.reason}", fix)
+                found.append(Problem(f"{row.item}: {row.status}: {row.reason}", fix))
             else:
                 out(f"  {row.status:<7} {row.item}: {row.reason}")
+    return found
 
-    if problems:
-        listing = "\n".join(f"  - {p}" for p in problems)
-        raise CheckFailed(
-            f"preflight found {len(problems)} problem(s); nothing was changed:\n{listing}",
-            "fix them and re-run",
+
+def next_version(release: Release) -> str:
+    """The next patch above every version the project knows (tags, CHANGELOG, this one)."""
+    known = [Version(release.version)]
+    for tag in release.git.tags() | {
+        ref[10:] for ref in release.remote_or_empty() if ref.startswith("refs/tags/")
+    }:
+        try:
+            known.append(Version(tag.lstrip("v")))
+        except InvalidVersion:
+            continue
+    if release.cfg.changelog.is_file():
+        text = release.cfg.changelog.read_text(encoding="utf-8")
+        for section in changelog.parse(text):
+            if section.version:
+                known.append(Version(section.version))
+    return next_patch(max(known))
+
+
+def _check_remote_reachable(release: Release, found: list[Problem]) -> bool:
+    cfg = release.cfg
+    if release.git.remote_url(cfg.remote) is None:
+        found.append(
+            Problem(f"no remote '{cfg.remote}'", f"git remote add {cfg.remote} URL (or set remote)")
         )
+        return False
+    try:
+        release.remote()
+    except ReleaseError as error:
+        found.append(
+            Problem(
+                f"could not read the remote '{cfg.remote}': {error.message}",
+                "re-run when it is reachable (git ls-remote " + cfg.remote + " shows it)",
+            )
+        )
+        return False
+    return True
+
+
+def _check_tag(release: Release, found: list[Problem], out: Out) -> bool:
+    """Judge the release's tag; True when this release is started (tagged here or remotely)."""
+    git, tag, remote = release.git, release.tag, release.cfg.remote
+    pushed = release.pushed_tag()
+    if pushed is not None and release.release_tag() is None:
+        found.append(
+            Problem(
+                f"{tag} is already on {remote} and is not a release in progress made by this "
+                f"tool: {release.version} was released",
+                f"release the next version: nox -s publish -- {next_version(release)}",
+                released=True,
+            )
+        )
+        return True
+    if release.release_tag() is not None:
+        commit = release.release_commit() or ""
+        where = "pushed" if pushed else "made, not pushed yet"
+        out(f"  resuming: {tag} ({where}) is the release, commit {commit[:12]}")
+        return True
+    local = release.local_tag()
+    if local is not None:
+        out(f"  {tag} exists only here and is not this release's: the tag step will replace it")
+    del git
+    return False
+
+
+def _check_fresh_start(release: Release, found: list[Problem], reachable: bool) -> None:
+    """No tag yet: the work tree, the branch and the remote branch must be ready."""
+    cfg, git = release.cfg, release.git
+    branch = git.branch()
+    if branch != cfg.branch and not (branch or "").startswith("hotfix/"):
+        found.append(
+            Problem(
+                f"on {branch or 'a detached HEAD'}, not {cfg.branch}", f"git switch {cfg.branch}"
+            )
+        )
+    head_text = git.show("HEAD", cfg.relative(cfg.changelog))
+    kept = cfg.changelog_kind == "keep-a-changelog"
+    section = changelog.find(head_text, release.version) if head_text and kept else None
+    if section is not None and section.date and not release.head_is_bump_commit():
+        found.append(
+            Problem(
+                f"{release.version} is a dated section of {cfg.relative(cfg.changelog)} "
+                f"({section.date}) and HEAD is not its bump: {release.version} was released",
+                f"release the next version: nox -s publish -- {next_version(release)}",
+                released=True,
+            )
+        )
+        return
+    try:
+        release.bump_plan()
+    except ReleaseError as error:
+        found.append(Problem(error.message, error.hint, bad_input=error.exit_code == 2))
+    _check_work_tree(release, found)
+    if reachable:
+        _check_remote_branch(release, found)
+
+
+def _check_work_tree(release: Release, found: list[Problem]) -> None:
+    cfg, git = release.cfg, release.git
+    foreign = release.changes_not_by_bump()
+    if foreign:
+        found.append(
+            Problem(
+                f"changes the bump to {release.version} does not make: {', '.join(foreign[:8])}",
+                "commit and push them first (git commit -m '…' FILES && git push), or set them "
+                "aside (git stash): the release commit holds only the bump",
+            )
+        )
+    untracked = [path for path in git.dirty_files() if path not in release.tracked_changes()]
+    untracked = [path for path in untracked if not path.startswith("dist/")]
+    release_files = set(release.tracked_changes()) | {cfg.relative(cfg.changelog)}
+    leftovers = _interrupted_writes(untracked, release_files | _known_release_files(release))
+    if leftovers:
+        found.append(
+            Problem(
+                f"temporary files of a write that was killed midway: {', '.join(leftovers)}",
+                f"delete them (rm {' '.join(shlex.quote(path) for path in leftovers)}), then "
+                "re-run: the bump completes what it had not written",
+            )
+        )
+    stray = [path for path in untracked if path not in leftovers]
+    if stray:
+        found.append(
+            Problem(
+                f"uncommitted changes: {', '.join(stray[:5])}",
+                "commit or stash them first (untracked files would reach the tests)",
+            )
+        )
+
+
+def _known_release_files(release: Release) -> set[str]:
+    from .. import pyproject
+
+    return {release.cfg.relative(copy.path) for copy in pyproject.version_copies(release.cfg)}
 
 
 # The temporary name release.files gives a new text before renaming it over its file.
@@ -121,100 +277,84 @@ _WRITE_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp$")
 def _interrupted_writes(paths: list[str], release_files: set[str]) -> list[str]:
     """The temporary files a killed ``write_together`` left next to release files (a kill -9
     leaves no chance to remove them); anything else is the user's."""
-    found = []
+    leftovers = []
     for path in paths:
         parent, _, name = path.rpartition("/")
         match = _WRITE_LEFTOVER.match(name)
         if match and "/".join(filter(None, [parent, match["name"]])) in release_files:
-            found.append(path)
-    return found
+            leftovers.append(path)
+    return leftovers
 
 
-def _check_remote(release: Release, problem: Callable[[str, str], None]) -> None:
+def _check_remote_branch(release: Release, found: list[Problem]) -> None:
     cfg, git = release.cfg, release.git
-    if git.remote_url(cfg.remote) is None:
-        problem(f"no remote '{cfg.remote}'", f"git remote add {cfg.remote} URL (or set remote)")
-        return
-    try:
-        refs = git.remote_refs(cfg.remote)
-    except ReleaseError as error:
-        problem(f"remote '{cfg.remote}' cannot be reached: {error.message}", error.hint)
-        return
     branch = git.branch() or cfg.branch
-    remote_head = refs.get(f"refs/heads/{branch}")
+    remote_head = release.remote_or_empty().get(f"refs/heads/{branch}")
     head = git.head()
     if remote_head is None or remote_head == head:
         return
     if git.commit_of(remote_head) is None or not git.is_ancestor(remote_head, head):
-        problem(
-            f"{cfg.remote}/{branch} has commits this clone lacks",
-            f"git pull {cfg.remote} {branch}, then re-run",
+        found.append(
+            Problem(
+                f"{cfg.remote}/{branch} has commits this clone lacks",
+                f"git pull {cfg.remote} {branch}, then re-run",
+            )
         )
         return
     ahead, _ = git.ahead_behind("HEAD", remote_head)
-    release_commit = release.released_commit()
-    if not (ahead == 1 and release_commit == head and git.message().startswith("Release version")):
-        problem(
-            f"{branch} has {ahead} unpushed commit(s) that are not this release",
-            f"push them first (git push {cfg.remote} {branch}) so CI has tested them",
+    if not (ahead == 1 and release.head_is_bump_commit()):
+        found.append(
+            Problem(
+                f"{branch} has {ahead} unpushed commit(s) that are not the bump to "
+                f"{release.version}",
+                f"push them first (git push {cfg.remote} {branch}) so CI has tested them",
+            )
         )
 
 
-def _check_tag(release: Release, problem: Callable[[str, str], None]) -> None:
-    git, tag = release.git, release.tag
-    commit = git.commit_of(f"refs/tags/{tag}")
-    if commit is None:
-        return
-    if commit == release.released_commit():
-        return
-    on_index = _on_any_index(release)
-    if on_index:
-        problem(
-            f"tag {tag} exists at {commit[:12]} and {release.version} is already on {on_index}",
-            "never move a released tag: release the next patch version instead",
-        )
-    else:
-        problem(
-            f"tag {tag} already exists at {commit[:12]}, which is not this release's commit",
-            f"if it was made by mistake: git tag -d {tag} (and git push "
-            f"{release.cfg.remote} :refs/tags/{tag} if pushed), then re-run",
-        )
-
-
-def _on_any_index(release: Release) -> str | None:
-    for url in (release.cfg.index_url, release.cfg.test_index_url):
-        try:
-            files = index.list_files(url, release.cfg.project_name)
-        except ReleaseError:
-            continue
-        if any(release.cfg.is_release_file(f.filename, release.version) for f in files):
-            return index.display_url(url)
-    return None
-
-
-def _check_indexes(release: Release, problem: Callable[[str, str], None]) -> None:
+def _check_indexes(release: Release, found: list[Problem], started: bool) -> None:
+    """Fresh: no file of this version may be on an index. Started: files there must be the
+    recorded ones."""
     cfg = release.cfg
-    ours = release.recorded_build()
+    recorded = release.recorded_files() if started else {}
     for label, url in (("test index", cfg.test_index_url), ("index", cfg.index_url)):
+        if release.ci_uploads and started:
+            continue
         try:
             files = index.list_files(url, cfg.project_name)
         except ReleaseError as error:
-            problem(f"the {label} cannot be read: {error.message}", error.hint)
+            found.append(Problem(error.message, error.hint))
             continue
-        for found in files:
-            if not cfg.is_release_file(found.filename, release.version):
-                continue
-            if ours.get(found.filename) == found.sha256:
-                continue
-            problem(
-                f"{found.filename} is already on the {label} ({index.display_url(url)}) "
-                "and is not our build",
-                f"PyPI never accepts a file name twice, even after deletion: release "
-                f"{next_patch(release.version)} instead",
+        ours = [f for f in files if cfg.is_release_file(f.filename, release.version)]
+        if not ours:
+            continue
+        if not started:
+            found.append(
+                Problem(
+                    f"{release.version} is on the {label} ({index.display_url(url)}: "
+                    f"{', '.join(f.filename for f in ours)}) but has no tag: it was released "
+                    "or started elsewhere, and PyPI never accepts a file name twice",
+                    f"release the next version: nox -s publish -- {next_version(release)}",
+                    released=True,
+                )
             )
+            continue
+        for entry in ours:
+            if entry.sha256 is not None and recorded.get(entry.filename) not in (
+                None,
+                entry.sha256,
+            ):
+                found.append(
+                    Problem(
+                        f"{entry.filename} on the {label} ({index.display_url(url)}) is not the "
+                        f"file recorded in {release.tag} (sha256 differs)",
+                        "that name can never be uploaded again: release the next version "
+                        f"(nox -s publish -- {next_version(release)}) and say so in its notes",
+                    )
+                )
 
 
-def _check_credentials(release: Release, problem: Callable[[str, str], None]) -> None:
+def _check_credentials(release: Release, found: list[Problem]) -> None:
     cfg = release.cfg
     if release.ci_uploads:
         return  # CI uploads with its own credentials (trusted publishing)
@@ -222,27 +362,37 @@ def _check_credentials(release: Release, problem: Callable[[str, str], None]) ->
         ok, where = index.credentials_available(url)
         if not ok:
             message = f"no upload credentials for {index.display_url(url)}"
-            problem(message, where.removeprefix(message + ": "))
+            found.append(Problem(message, where.removeprefix(message + ": ")))
 
 
-def _check_security(release: Release, problem: Callable[[str, str], None]) -> None:
-    text = release.cfg.changelog.read_text(encoding="utf-8")
-    section = changelog.find(text, release.version)
-    if section is not None:
-        body = section.body
+def _check_security(release: Release, found: list[Problem], disclose: bool) -> None:
+    found_record = release.record()
+    if found_record is not None:
+        body = found_record.notes
         categories = {line[4:].strip() for line in body.splitlines() if line.startswith("### ")}
     else:
-        changes = changelog.unreleased_changes(text)
-        categories = set(changes)
-        body = "\n".join(entry for entries in changes.values() for entry in entries)
+        text = release.cfg.changelog.read_text(encoding="utf-8")
+        section = changelog.find(text, release.version)
+        if section is not None:
+            body = section.body
+            categories = {line[4:].strip() for line in body.splitlines() if line.startswith("### ")}
+        else:
+            changes = changelog.unreleased_changes(text)
+            categories = set(changes)
+            body = "\n".join(entry for entries in changes.values() for entry in entries)
     if "Security" not in categories:
-        problem(
-            "a security release needs a '### Security' entry in its CHANGELOG section",
-            "add one, in generic words (no CVE id or exploit details before disclosure)",
+        found.append(
+            Problem(
+                "a security release needs a '### Security' entry in its CHANGELOG section",
+                "add one, in generic words (no CVE id or exploit details before disclosure)",
+            )
         )
     details = CVE.findall(body) + EXPLOIT_WORDS.findall(body)
-    if details and not release.yes:
-        problem(
-            f"the notes name {', '.join(sorted(set(details)))} before the advisory is public",
-            "keep the CHANGELOG generic until disclosure, or pass --yes to publish them anyway",
+    if details and not disclose:
+        found.append(
+            Problem(
+                f"the notes name {', '.join(sorted(set(details)))} before the advisory is public",
+                "keep the CHANGELOG generic until disclosure, or pass --disclose to publish "
+                "them anyway (--yes does not)",
+            )
         )

@@ -1,16 +1,29 @@
-"""One release's shared state: its version, tag, git, and the local cache."""
+"""One release and where its state lives: in the world, not in this clone.
+
+A release is its tag and the commit it points to; its tested bytes are the files named (with their
+sha256) in the tag's record (:mod:`.record`). The tag is looked for on the remote first (pushed),
+then in the remote's shared record ref (``refs/nox-release/tags/<tag>``, pushed before the first
+upload so that any clone can finish the release), then locally. The file ``.git/nox-release/<tag>
+.json`` only caches what this clone checked (tests passed on a tree, a wheel verified): losing it
+repeats a check, never an irreversible step.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import bump, dist, matrixdist, pyproject
+from .. import bump, changelog, config, dist, matrixdist, pyproject
 from ..config import Config
 from ..errors import ReleaseError, UsageError
 from ..git import Git
+from . import record as records
+from .record import Record
+
+SHARED_PREFIX = "refs/nox-release/tags/"
 
 
 def verify_timeout() -> float:
@@ -34,7 +47,12 @@ class Release:
     yes: bool = False
     #: publish-from = "ci" in a local ``publish``: CI uploads one build to both indexes.
     ci_uploads: bool = False
+    date: str | None = None
+    allow_empty: bool = False
+    no_cache: bool = False
     git: Git = field(init=False)
+    _remote: dict[str, str] | None = field(init=False, default=None)
+    _bump_commit: dict[str, bool] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.git = Git(self.cfg.root)
@@ -44,21 +62,25 @@ class Release:
         return self.cfg.tag(self.version)
 
     @property
+    def shared_ref(self) -> str:
+        return SHARED_PREFIX + self.tag
+
+    @property
     def dist_dir(self) -> Path:
         return self.cfg.root / "dist"
 
     @property
     def commit_message(self) -> str:
-        return f"Release version {self.version}"
+        return records.first_line(self.version)
 
-    # -- state recorded by the steps, keyed by what they verified ---------------------------------
+    # -- the local cache (never the truth) ---------------------------------------------------------
 
-    def _state_file(self) -> Path:
+    def _cache_file(self) -> Path:
         git_dir = Path(self.git.run("rev-parse", "--absolute-git-dir").stdout.strip())
         return git_dir / "nox-release" / f"{self.tag}.json"
 
     def state(self) -> dict[str, object]:
-        path = self._state_file()
+        path = self._cache_file()
         if not path.is_file():
             return {}
         try:
@@ -67,28 +89,170 @@ class Release:
             return {}
         return data if isinstance(data, dict) else {}
 
-    def record(self, key: str, value: object) -> None:
-        path = self._state_file()
+    def remember(self, key: str, value: object) -> None:
+        """Cache what was checked; written atomically (a kill leaves the old file or the new)."""
+        path = self._cache_file()
         path.parent.mkdir(parents=True, exist_ok=True)
         data = self.state()
         data[key] = value
-        path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            stream.write(json.dumps(data, indent=2))
+        os.replace(tmp, path)
 
-    # -- real state ------------------------------------------------------------------------------
+    # -- the remote --------------------------------------------------------------------------------
 
-    def snapshot(self) -> str:
-        """A commit object of the work tree's tracked files, touching no ref (for the build)."""
-        return self.git.run("stash", "create").stdout.strip() or self.git.head()
+    def remote(self) -> dict[str, str]:
+        """``refs/... -> object`` on the remote (ls-remote, cached until :meth:`refresh`)."""
+        if self._remote is None:
+            self._remote = self.git.remote_objects(self.cfg.remote)
+        return self._remote
 
-    def release_tree(self, snapshot: str | None = None) -> str:
-        """The tree the release commit has (or will have): HEAD plus uncommitted tracked changes."""
-        return self.git.run("rev-parse", f"{snapshot or self.snapshot()}^{{tree}}").stdout.strip()
+    def refresh(self) -> None:
+        self._remote = None
+
+    def remote_or_empty(self) -> dict[str, str]:
+        try:
+            return self.remote()
+        except ReleaseError:
+            return {}
+
+    def remote_commit(self, ref: str) -> str | None:
+        """The commit of a remote ref, its objects fetched so that local git can use them."""
+        obj = self.remote_or_empty().get(ref)
+        if obj is None:
+            return None
+        if self.git.object_id(obj) is None:
+            self.git.fetch_ref(self.cfg.remote, ref)
+        return self.git.commit_of(obj)
+
+    # -- the tag and its record --------------------------------------------------------------------
+
+    def _ours(self, obj: str | None) -> str | None:
+        if obj is None or not self.git.is_annotated_tag(obj):
+            return None
+        return obj if records.is_release_tag(self.git.tag_message(obj), self.version) else None
+
+    def pushed_tag(self) -> str | None:
+        """The tag object of the remote's tag (fetched), whoever made it; None if not pushed."""
+        ref = f"refs/tags/{self.tag}"
+        obj = self.remote_or_empty().get(ref)
+        if obj is not None and self.git.object_id(obj) is None:
+            self.git.fetch_ref(self.cfg.remote, ref)
+        return obj
+
+    def shared_tag(self) -> str | None:
+        obj = self.remote_or_empty().get(self.shared_ref)
+        if obj is not None and self.git.object_id(obj) is None:
+            self.git.fetch_ref(self.cfg.remote, self.shared_ref)
+        return self._ours(obj)
+
+    def local_tag(self) -> str | None:
+        """The local tag object, whoever made it."""
+        obj = self.git.object_id(f"refs/tags/{self.tag}")
+        return obj if obj is not None and self.git.commit_of(obj) is not None else None
+
+    def release_tag(self) -> str | None:
+        """The tag object of this release, made by this tool: pushed, shared, else local."""
+        pushed = self.pushed_tag()
+        if pushed is not None:
+            return self._ours(pushed)
+        return self.shared_tag() or self._ours(self.local_tag())
+
+    def record(self) -> Record | None:
+        obj = self.release_tag()
+        return None if obj is None else records.parse(self.git.tag_message(obj), self.version)
+
+    def recorded_files(self) -> dict[str, str]:
+        found = self.record()
+        return dict(found.files) if found else {}
+
+    def release_commit(self) -> str | None:
+        """The release commit: the tag's; before the tag, HEAD once it is the bump's commit."""
+        obj = self.release_tag()
+        if obj is not None:
+            return self.git.commit_of(obj)
+        if not self.tracked_changes() and self.head_is_bump_commit():
+            return self.git.head()
+        return None
+
+    def branch(self) -> str:
+        """The branch the release goes to: the record's, else the checked-out one, else config."""
+        found = self.record()
+        if found and found.branch:
+            return found.branch
+        return self.git.branch() or self.cfg.branch
+
+    # -- the bump, recognised by its result --------------------------------------------------------
 
     def bump_plan(self) -> bump.BumpPlan:
-        return bump.plan_bump(self.cfg, self.version, tags=self.git.tags())
+        return bump.plan_bump(
+            self.cfg,
+            self.version,
+            date=self.date,
+            allow_empty=self.allow_empty,
+            tags=self.git.tags() - {self.tag},
+        )
+
+    def bump_of(self, base: str, date: str | None) -> dict[str, str] | None:
+        """``{path: text}`` the bump to this version writes when run on commit ``base``; None
+        when it refuses there."""
+        with tempfile.TemporaryDirectory(prefix="release-bump-") as scratch:
+            source = self.git.export(base, Path(scratch) / "src")
+            try:
+                there = config.load(source, tags=self.git.tags())
+                planned = bump.plan_bump(
+                    there, self.version, date=date, allow_empty=True, tags=set()
+                )
+            except ReleaseError:
+                return None
+            return {there.relative(path): text for path, text in planned.edits.items()}
+
+    def _section_date(self, text: str | None) -> str | None:
+        if text is None or self.cfg.changelog_kind != "keep-a-changelog":
+            return None
+        section = changelog.find(text, self.version)
+        return section.date if section else None
+
+    def head_is_bump_commit(self) -> bool:
+        """Whether HEAD is exactly the bump to this version made on its parent, whatever its
+        message (``bump``, review, ``git commit``)."""
+        head = self.git.head()
+        if head not in self._bump_commit:
+            self._bump_commit[head] = self._is_bump_commit(head)
+        return self._bump_commit[head]
+
+    def _is_bump_commit(self, head: str) -> bool:
+        if self.git.commit_of(f"{head}^") is None:
+            return False
+        name = self.cfg.relative(self.cfg.changelog)
+        date = self._section_date(self.git.show(head, name))
+        result = self.bump_of(f"{head}^", date)
+        if not result or set(self.git.files_in(head)) != set(result):
+            return False
+        return all(self.git.show(head, path) == text for path, text in result.items())
 
     def tracked_changes(self) -> list[str]:
         return self.git.dirty_files(untracked=False)
+
+    def changes_not_by_bump(self) -> list[str]:
+        """Tracked changes in the work tree that the bump to this version would not make."""
+        changed = self.tracked_changes()
+        if not changed:
+            return []
+        text = (
+            self.cfg.changelog.read_text(encoding="utf-8") if self.cfg.changelog.is_file() else None
+        )
+        result = self.bump_of("HEAD", self._section_date(text) or self.date) or {}
+        foreign = []
+        for path in changed:
+            target = self.cfg.root / path
+            now = target.read_text(encoding="utf-8") if target.is_file() else None
+            if path not in result or now != result[path]:
+                foreign.append(path)
+        return foreign
+
+    # -- the files -------------------------------------------------------------------------------
 
     def dist_files(self) -> dist.DistFiles | None:
         try:
@@ -107,17 +271,5 @@ class Release:
     def platform_wheels(self) -> bool:
         return matrixdist.wheel_plan(self.cfg).matrix
 
-    def recorded_build(self) -> dict[str, str]:
-        build = self.state().get("build")
-        if isinstance(build, dict) and isinstance(build.get("files"), dict):
-            return {str(k): str(v) for k, v in build["files"].items()}
-        return {}
-
-    def released_commit(self) -> str | None:
-        """The release commit once made: HEAD, when the bump is committed and nothing is pending."""
-        if self.tracked_changes():
-            return None
-        copies = pyproject.version_copies(self.cfg)
-        if copies and all(copy.value == self.version for copy in copies):
-            return self.git.head()
-        return None
+    def current_version(self) -> str:
+        return pyproject.current_version(self.cfg)

@@ -1,20 +1,32 @@
-"""The steps of ``publish``: each describes itself, tells from real state whether it is done, and runs."""
+"""The steps of ``publish``: each describes itself, tells from the world whether it is done, and runs.
+
+Order: bump, tests, commit, build (from a clean checkout of the release commit), smoke, tag (the
+annotated tag carries the notes and the record of the tested files; it is shared on the remote
+under ``refs/nox-release/tags/`` before any upload), test-index upload, verify, ``git push
+--atomic`` of branch and tag, production upload of exactly the recorded bytes, verify, GitHub.
+Everything before the tag is done once the tag exists: the tag is only made after they passed.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 import tempfile
 from pathlib import Path
 
-from .. import bump, dist, history, index, plan, smoke, tools
+from .. import history, index, killpoint, plan, smoke, tools
 from ..errors import CheckFailed, ReleaseError, StepFailed
-from ..output import STEP_INDENT, Out, quiet, result_lines
+from ..output import STEP_INDENT, Out, result_lines
 from ..version import next_patch
+from . import record as records
+from .sources import build_at, release_files
 from .state import Release, verify_timeout
 
 
 class _Step:
     title = ""
     irreversible = False
+    key = ""
 
     def __init__(self, release: Release) -> None:
         self.r = release
@@ -22,9 +34,14 @@ class _Step:
     def skip_reason(self) -> str | None:
         return None
 
+    def tagged(self) -> bool:
+        """The release tag exists (here or on the remote): every step before it passed."""
+        return self.r.release_tag() is not None
+
 
 class BumpStep(_Step):
     title = "bump"
+    key = "bump"
 
     def describe(self) -> str:
         return (
@@ -32,32 +49,48 @@ class BumpStep(_Step):
         )
 
     def is_done(self) -> bool:
-        return self.r.bump_plan().already_done
+        if self.tagged() or self.r.release_commit() is not None:
+            return True
+        try:
+            return self.r.bump_plan().already_done
+        except ReleaseError:
+            return False
 
     def run(self, out: Out) -> None:
         planned = self.r.bump_plan()
         for message in planned.messages:
-            out(f"     {message}")
+            out(f"{STEP_INDENT}{message}")
+        killpoint.hit("bump.planned")
+        from .. import bump
+
         bump.apply(planned)
+        killpoint.hit("bump.written")
 
 
 class TestsStep(_Step):
     title = "tests"
+    key = "tests"
 
     def describe(self) -> str:
         return f"pytest under coverage (threshold {self.r.cfg.coverage_threshold:g}%)"
 
+    def _tree(self) -> str:
+        snapshot = self.r.git.run("stash", "create").stdout.strip() or self.r.git.head()
+        return self.r.git.run("rev-parse", f"{snapshot}^{{tree}}").stdout.strip()
+
     def is_done(self) -> bool:
-        return self.r.state().get("tests") == self.r.release_tree()
+        return self.tagged() or self.r.state().get("tests") == self._tree()
 
     def run(self, out: Out) -> None:
-        tested = self.r.release_tree()  # the tree the tests run on, taken before they run
+        tested = self._tree()  # the tree the tests run on, taken before they run
+        killpoint.hit("tests.start")
         outcome = tools.coverage(self.r.cfg)
         summary = tools.pytest_summary(outcome.tests)
         if not outcome.tests.ok:
             raise StepFailed(
                 f"tests failed: {summary}\n{outcome.tests.tail(30)}",
-                "fix the tests and re-run publish: finished steps are skipped",
+                "fix the tests, commit and push the fix (git commit -m 'Fix …' FILES && git push; "
+                "the bump's own changes may stay uncommitted), then re-run publish",
             )
         threshold = self.r.cfg.coverage_threshold
         if outcome.percent is None:
@@ -68,58 +101,12 @@ class TestsStep(_Step):
         if outcome.percent < threshold:
             raise StepFailed(
                 f"coverage {outcome.detail} is below {threshold:g}%{outcome.own_threshold_note}",
-                "add tests (nox -s coverage shows the uncovered lines) and re-run publish",
+                "add tests (nox -s coverage shows the uncovered lines), commit and push them, "
+                "then re-run publish",
             )
-        out(f"     {summary}; coverage {outcome.detail}{outcome.own_threshold_note}")
-        self.r.record("tests", tested)
-
-
-class BuildStep(_Step):
-    title = "build"
-
-    def describe(self) -> str:
-        return "sdist + wheel from a clean export of the release commit into dist/, twine check"
-
-    def is_done(self) -> bool:
-        files = self.r.dist_files()
-        state = self.r.state().get("build")
-        if files is None or not isinstance(state, dict):
-            return False
-        if state.get("tree") != self.r.release_tree():
-            return False
-        return {p.name: index.sha256_of(p) for p in files.all} == self.r.recorded_build()
-
-    def run(self, out: Out) -> None:
-        snapshot = self.r.snapshot()  # one snapshot: the tree recorded is the tree built
-        tree = self.r.release_tree(snapshot)
-        with tempfile.TemporaryDirectory(prefix="release-export-") as scratch:
-            source = self.r.git.export(snapshot, Path(scratch) / "src")
-            files = dist.build_dist(self.r.cfg, self.r.dist_dir, source=source, out=quiet)
-        hashes = {p.name: index.sha256_of(p) for p in files.all}
-        for name, digest in hashes.items():
-            out(f"     {name}  sha256 {digest[:16]}…")
-        self.r.record("build", {"tree": tree, "files": hashes})
-
-
-class SmokeStep(_Step):
-    title = "smoke test"
-
-    def describe(self) -> str:
-        return "install the wheel in a brand-new venv, check __version__ and the smoke commands"
-
-    def _wheel(self) -> Path | None:
-        files = self.r.dist_files()
-        return files.wheel if files else None
-
-    def is_done(self) -> bool:
-        wheel = self._wheel()
-        return wheel is not None and self.r.state().get("smoke") == index.sha256_of(wheel)
-
-    def run(self, out: Out) -> None:
-        smoke.smoke_dist(self.r.cfg, self.r.dist_dir, out=out, indent=STEP_INDENT)
-        wheel = self._wheel()
-        assert wheel is not None
-        self.r.record("smoke", index.sha256_of(wheel))
+        out(f"{STEP_INDENT}{summary}; coverage {outcome.detail}{outcome.own_threshold_note}")
+        killpoint.hit("tests.passed")
+        self.r.remember("tests", tested)
 
 
 class CommitStep(_Step):
@@ -129,29 +116,153 @@ class CommitStep(_Step):
         return f"commit '{self.r.commit_message}'"
 
     def is_done(self) -> bool:
-        return self.r.released_commit() is not None
+        return self.tagged() or self.r.release_commit() is not None
 
     def run(self, out: Out) -> None:
         paths = self.r.tracked_changes()
         body = "\n".join(f"- {path}" for path in paths)
+        killpoint.hit("commit.start")
         sha = self.r.git.commit(f"{self.r.commit_message}\n\nFiles:\n{body}\n", paths)
-        out(f"     {sha[:12]} ({len(paths)} files)")
+        out(f"{STEP_INDENT}{sha[:12]} ({len(paths)} files)")
+        killpoint.hit("commit.made")
+
+
+class BuildStep(_Step):
+    title = "build"
+
+    def describe(self) -> str:
+        return (
+            "sdist + wheel from a clean checkout of the release commit into dist/ "
+            "(SOURCE_DATE_EPOCH = the commit's time), twine check"
+        )
+
+    def is_done(self) -> bool:
+        if self.tagged():
+            return True
+        built = self.r.state().get("build")
+        files = self.r.dist_files()
+        if files is None or not isinstance(built, dict):
+            return False
+        if built.get("commit") != self.r.release_commit():
+            return False
+        return {p.name: index.sha256_of(p) for p in files.all} == built.get("files")
+
+    def run(self, out: Out) -> None:
+        commit = self.r.release_commit()
+        assert commit is not None  # the commit step ran
+        killpoint.hit("build.start")
+        with tempfile.TemporaryDirectory(prefix="release-dist-") as scratch:
+            files = build_at(self.r, commit, Path(scratch) / "dist")
+            killpoint.hit("build.built")
+            if self.r.dist_dir.exists():
+                shutil.rmtree(self.r.dist_dir)
+            shutil.copytree(files.sdist.parent, self.r.dist_dir)
+        hashes = {p.name: index.sha256_of(self.r.dist_dir / p.name) for p in files.all}
+        for name, digest in hashes.items():
+            out(f"{STEP_INDENT}{name}  sha256 {digest[:16]}…")
+        self.r.remember("build", {"commit": commit, "files": hashes})
+
+
+class SmokeStep(_Step):
+    title = "smoke test"
+
+    def describe(self) -> str:
+        return "install the wheel in a brand-new venv, check __version__ and the smoke commands"
+
+    def is_done(self) -> bool:
+        if self.tagged():
+            return True
+        files = self.r.dist_files()
+        return files is not None and self.r.state().get("smoke") == index.sha256_of(files.wheel)
+
+    def run(self, out: Out) -> None:
+        files = self.r.dist_files()
+        if files is None:
+            raise StepFailed(f"dist/ holds no build of {self.r.version}", "re-run publish")
+        killpoint.hit("smoke.start")
+        cfg = self.r.cfg
+        results = smoke.smoke_test(
+            files.wheel, package=cfg.package, version=self.r.version, commands=cfg.smoke_commands
+        )
+        out(result_lines(results, indent=STEP_INDENT))
+        try:
+            smoke.check_smoke(results)
+        except CheckFailed as failure:
+            # The release commit exists but is neither tagged nor pushed: it can be undone.
+            raise StepFailed(
+                failure.message,
+                "the release commit is only in this clone: undo it (git reset --keep HEAD~1), "
+                "fix the package, commit and push the fix, then re-run publish: it bumps and "
+                "commits again",
+            ) from None
+        killpoint.hit("smoke.passed")
+        self.r.remember("smoke", index.sha256_of(files.wheel))
 
 
 class TagStep(_Step):
     title = "tag"
 
     def describe(self) -> str:
-        return f"annotated tag {self.r.tag} with the release notes"
+        return (
+            f"annotated tag {self.r.tag} (local): the notes verbatim and the sha256 of the "
+            "tested files"
+        )
 
     def is_done(self) -> bool:
-        commit = self.r.git.commit_of(f"refs/tags/{self.r.tag}")
-        return commit is not None and commit == self.r.git.head()
+        tag = self.r.release_tag()
+        return tag is not None and self.r.local_tag() == tag
 
     def run(self, out: Out) -> None:
-        notes = history.History.read(self.r.cfg).notes(self.r.version)
-        message = f"{self.r.commit_message}\n\n{notes}\n"
-        self.r.git.create_tag(self.r.tag, message)
+        r = self.r
+        tag = r.release_tag()
+        local = r.local_tag()
+        if tag is not None and local != tag:
+            r.git.set_ref(f"refs/tags/{r.tag}", tag)  # the pushed or shared tag, now here too
+            out(f"{STEP_INDENT}{r.tag} taken from {r.cfg.remote}")
+            return
+        if tag is None:
+            commit = r.release_commit()
+            files = r.dist_files()
+            assert commit is not None and files is not None
+            made = records.Record(
+                version=r.version,
+                notes=history.History.read(r.cfg).notes(r.version),
+                branch=r.branch(),
+                files={} if r.ci_uploads else {p.name: index.sha256_of(p) for p in files.all},
+            )
+            killpoint.hit("tag.start")
+            # A local tag that is not this release's was never pushed (preflight checked): the
+            # tool may replace it. A pushed tag is never touched.
+            r.git.create_tag(r.tag, records.message(made), commit, replace=local is not None)
+            killpoint.hit("tag.made")
+        r.refresh()
+
+
+def share(r: Release, out: Out) -> None:
+    """Push the tag under the remote's private ``refs/nox-release/tags/`` before the first upload:
+    from then on any clone can finish the release. The atomic push removes it again."""
+    remote = r.remote_or_empty()
+    tag = r.release_tag()
+    if tag is None or tag in (remote.get(f"refs/tags/{r.tag}"), remote.get(r.shared_ref)):
+        return
+    r.git.run("push", "--quiet", r.cfg.remote, f"refs/tags/{r.tag}:{r.shared_ref}")
+    out(f"{STEP_INDENT}{r.tag} shared on {r.cfg.remote} as {r.shared_ref} (any clone can resume)")
+    r.refresh()
+    killpoint.hit("shared")
+
+
+def _on_index(r: Release, index_url: str) -> dict[str, str]:
+    """Recorded file name -> "same" / "absent" / "conflict" on the index (raises if unreadable)."""
+    listed = {entry.filename: entry for entry in index.list_files(index_url, r.cfg.project_name)}
+    status = {}
+    for name, sha in r.recorded_files().items():
+        entry = listed.get(name)
+        if entry is None:
+            status[name] = "absent"
+        else:
+            remote = entry.sha256 or hashlib.sha256(index.download(entry.url)).hexdigest()
+            status[name] = "same" if remote == sha else "conflict"
+    return status
 
 
 class UploadStep(_Step):
@@ -161,14 +272,16 @@ class UploadStep(_Step):
         super().__init__(release)
         cfg = release.cfg
         self.test = test
+        self.key = "test-upload" if test else "upload"
         self.title = "upload to the test index" if test else "upload to the production index"
         self.upload_url = cfg.test_upload_url if test else cfg.upload_url
         self.index_url = cfg.test_index_url if test else cfg.index_url
 
     def describe(self) -> str:
+        source = "dist/" if self.test else "the bytes tested on the test index"
         return (
-            f"upload dist/ to {index.display_url(self.upload_url)} "
-            "(files already there with our sha256 are skipped)"
+            f"upload {source} to {index.display_url(self.upload_url)} "
+            "(files already there with the recorded sha256 are skipped)"
         )
 
     def skip_reason(self) -> str | None:
@@ -177,27 +290,40 @@ class UploadStep(_Step):
         return None
 
     def is_done(self) -> bool:
-        files = self.r.dist_files()
-        if files is None:
+        if not self.r.recorded_files():
             return False
         try:
-            status = index.file_status(self.index_url, self.r.cfg.project_name, list(files.all))
+            status = _on_index(self.r, self.index_url)
         except ReleaseError:
             return False
         return all(value == "same" for value in status.values())
 
     def run(self, out: Out) -> None:
-        files = self.r.checked_files(twine=True)
+        r = self.r
+        killpoint.hit(f"{self.key}.start")
+        if self.test:
+            share(r, out)
+        status = _on_index(r, self.index_url)
+        conflicts = [name for name, value in status.items() if value == "conflict"]
+        if conflicts:
+            raise StepFailed(
+                f"{', '.join(conflicts)} on {index.display_url(self.index_url)} is not the file "
+                f"recorded in the tag {r.tag} (sha256 differs)",
+                f"PyPI never accepts a file name twice: release {next_patch(r.version)}",
+            )
+        download = None if self.test else r.cfg.test_index_url
+        files = release_files(r, out, download_from=download)
         report = index.upload(
-            list(files.all),
+            files,
             upload_url=self.upload_url,
             index_url=self.index_url,
-            project=self.r.cfg.project_name,
+            project=r.cfg.project_name,
+            after_each=lambda _name: killpoint.hit(f"{self.key}.file"),
         )
         for name in report.uploaded:
-            out(f"     uploaded {name}")
+            out(f"{STEP_INDENT}uploaded {name}")
         for name in report.skipped:
-            out(f"     already there with the same sha256: {name}")
+            out(f"{STEP_INDENT}already there with the recorded sha256: {name}")
 
 
 class VerifyStep(_Step):
@@ -211,7 +337,6 @@ class VerifyStep(_Step):
         self.title = (
             "verify install from the test index" if test else "verify install from the index"
         )
-        self.index_url = cfg.test_index_url if test else cfg.index_url
         self.extra = cfg.index_url if test else None
 
     def describe(self) -> str:
@@ -226,12 +351,22 @@ class VerifyStep(_Step):
             return 'publish-from = "ci": CI verifies its uploads'
         return None
 
+    def _wheel_sha(self) -> str | None:
+        wheels = [sha for name, sha in self.r.recorded_files().items() if name.endswith(".whl")]
+        if wheels:
+            return wheels[0]
+        files = self.r.dist_files()  # publish-test / upload of a dist/ without a tag record
+        return index.sha256_of(files.wheel) if files else None
+
     def is_done(self) -> bool:
-        files = self.r.dist_files()
-        return files is not None and self.r.state().get(self.key) == index.sha256_of(files.wheel)
+        if self.test and self.r.pushed_tag() is not None:
+            return True  # the push came after this verification passed
+        sha = self._wheel_sha()
+        return sha is not None and self.r.state().get(self.key) == sha
 
     def run(self, out: Out) -> None:
         cfg = self.r.cfg
+        killpoint.hit("verify-test.start" if self.test else "verify.start")
         results = smoke.install_from_index(
             project=cfg.name,
             version=self.r.version,
@@ -241,7 +376,7 @@ class VerifyStep(_Step):
             commands=cfg.smoke_commands,
             timeout=verify_timeout(),
         )
-        out(result_lines(results, STEP_INDENT))
+        out(result_lines(results, indent=STEP_INDENT))
         try:
             smoke.check_smoke(results)
         except CheckFailed as failure:
@@ -254,50 +389,81 @@ class VerifyStep(_Step):
                 f"installed package is broken, {self.r.version} cannot be replaced on this "
                 f"index: fix it and release {next_patch(self.r.version)}",
             ) from None
-        files = self.r.dist_files()
-        if files is not None:
-            self.r.record(self.key, index.sha256_of(files.wheel))
+        killpoint.hit("verify-test.passed" if self.test else "verify.passed")
+        self.r.remember(self.key, self._wheel_sha())
 
 
 class PushStep(_Step):
     title = "push"
     irreversible = True
 
-    def _branch(self) -> str:
-        return self.r.git.branch() or self.r.cfg.branch
-
     def describe(self) -> str:
         return (
-            f"git push --atomic {self.r.cfg.remote} {self._branch()} {self.r.tag} "
+            f"git push --atomic {self.r.cfg.remote} {self.r.branch()} {self.r.tag} "
             "(commit and tag together or not at all)"
         )
 
     def is_done(self) -> bool:
-        try:
-            refs = self.r.git.remote_refs(self.r.cfg.remote)
-        except ReleaseError:
+        tag = self.r.release_tag()
+        if tag is None or self.r.remote_or_empty().get(f"refs/tags/{self.r.tag}") != tag:
             return False
-        commit = self.r.git.commit_of(f"refs/tags/{self.r.tag}")
-        remote_branch = refs.get(f"refs/heads/{self._branch()}")
-        return (
-            commit is not None
-            and refs.get(f"refs/tags/{self.r.tag}") == commit
-            and remote_branch is not None
-            and (remote_branch == commit or self.r.git.is_ancestor(commit, remote_branch))
+        head = self.r.remote_commit(f"refs/heads/{self.r.branch()}")
+        commit = self.r.git.commit_of(tag)
+        return head is not None and commit is not None and self.r.git.is_ancestor(commit, head)
+
+    def _target(self, commit: str, branch: str) -> str | None:
+        """What the branch is pushed to: the release commit, or (when the branch moved on since)
+        a merge of it; None when the branch already holds it."""
+        git = self.r.git
+        head = self.r.remote_commit(f"refs/heads/{branch}")
+        if head is None or git.is_ancestor(head, commit):
+            return commit
+        if git.is_ancestor(commit, head):
+            return None
+        local = git.head() if git.branch() == branch and not self.r.tracked_changes() else None
+        if local and git.is_ancestor(commit, local) and git.is_ancestor(head, local):
+            return local  # the user merged already
+        merged = git.merge_commit(
+            head, commit, f"Merge release {self.r.version} into {branch}\n\nTag: {self.r.tag}"
         )
+        if merged is None:
+            raise StepFailed(
+                f"{self.r.cfg.remote}/{branch} moved on since {self.r.tag} was made, and merging "
+                "the release commit into it conflicts",
+                f"merge it yourself: git switch {branch} && git pull {self.r.cfg.remote} {branch} "
+                f"&& git merge {self.r.tag}, resolve and commit (do not push), then re-run "
+                f"publish: it pushes your merge together with {self.r.tag}",
+            )
+        return merged
 
     def run(self, out: Out) -> None:
-        branch = self._branch()
-        self.r.git.push_atomic(
-            self.r.cfg.remote, f"HEAD:refs/heads/{branch}", f"refs/tags/{self.r.tag}"
-        )
+        r = self.r
+        tag = r.release_tag()
+        commit = r.git.commit_of(tag) if tag else None
+        assert commit is not None
+        branch = r.branch()
+        target = self._target(commit, branch)
+        refspecs = [f"refs/tags/{r.tag}"]
+        if target is not None:
+            refspecs.insert(0, f"{target}:refs/heads/{branch}")
+            if target != commit:
+                out(f"{STEP_INDENT}{branch} moved on: pushing a merge of {r.tag} into it")
+        if r.shared_ref in r.remote_or_empty():
+            refspecs.append(f":{r.shared_ref}")
+        killpoint.hit("push.start")
+        r.git.push_atomic(r.cfg.remote, *refspecs)
+        killpoint.hit("push.done")
+        r.refresh()
+        if target is not None and r.git.branch() == branch:
+            # Bring this clone along when it can fast-forward; else the user pulls later.
+            r.git.run("merge", "--quiet", "--ff-only", target, check=False)
 
 
 class GitHubStep(_Step):
     title = "GitHub release"
 
     def describe(self) -> str:
-        return f"release '{self.r.cfg.title(self.r.version)}' for {self.r.tag}, dist/ attached"
+        return f"release '{self.r.cfg.title(self.r.version)}' for {self.r.tag}, files attached"
 
     def skip_reason(self) -> str | None:
         if not self.r.cfg.github_repo:
@@ -310,14 +476,21 @@ class GitHubStep(_Step):
             return "GITHUB_TOKEN (or GH_TOKEN) is not set"
         return None
 
+    def _files(self) -> dict[str, str] | list[Path]:
+        recorded = self.r.recorded_files()
+        if recorded:
+            return recorded
+        files = self.r.dist_files()
+        return list(files.all) if files else []
+
     def is_done(self) -> bool:
         from .. import github
 
-        files = self.r.dist_files()
-        if files is None:
+        files = self._files()
+        if not files:
             return False
         try:
-            state = github.version_state(self.r.cfg, self.r.version, list(files.all))
+            state = github.version_state(self.r.cfg, self.r.version, files)
         except ReleaseError:
             return False  # GitHub cannot be read now: the step runs and says why
         return state.complete
@@ -325,21 +498,26 @@ class GitHubStep(_Step):
     def run(self, out: Out) -> None:
         from .. import github
 
-        cfg = self.r.cfg
-        # The assets are the release's files: a missing or stale dist/ is an error, not "none".
-        files = self.r.checked_files()
-        notes = history.History.read(cfg).notes(self.r.version)
-        report = github.publish_version(cfg, self.r.version, list(files.all), notes)
-        out(f"     {report}")
+        r = self.r
+        found = r.record()
+        if r.recorded_files():
+            files = release_files(r, out, download_from=r.cfg.test_index_url)
+        else:
+            # The assets are the release's files: a missing or stale dist/ is an error.
+            files = list(r.checked_files().all)
+        notes = found.notes if found else history.History.read(r.cfg).notes(r.version)
+        killpoint.hit("github.start")
+        report = github.publish_version(r.cfg, r.version, files, notes)
+        out(f"{STEP_INDENT}{report}")
 
 
 def steps(release: Release) -> list[plan.Step]:
     return [
         BumpStep(release),
         TestsStep(release),
+        CommitStep(release),
         BuildStep(release),
         SmokeStep(release),
-        CommitStep(release),
         TagStep(release),
         UploadStep(release, test=True),
         VerifyStep(release, test=True),
