@@ -92,6 +92,10 @@ class Git:
         result = self.run("rev-parse", "--verify", "--quiet", ref, check=False)
         return result.stdout.strip() or None if result.ok else None
 
+    def has_object(self, sha: str) -> bool:
+        """Whether the object ``sha`` is in this repository (``rev-parse`` would not check)."""
+        return self.run("cat-file", "-e", sha, check=False).ok
+
     def commit_time(self, ref: str) -> int:
         """The committer time of ``ref``, in seconds since the epoch (for SOURCE_DATE_EPOCH)."""
         return int(self._out("log", "-1", "--format=%ct", ref))

@@ -122,7 +122,7 @@ class Release:
         obj = self.remote_or_empty().get(ref)
         if obj is None:
             return None
-        if self.git.object_id(obj) is None:
+        if not self.git.has_object(obj):
             self.git.fetch_ref(self.cfg.remote, ref)
         return self.git.commit_of(obj)
 
@@ -137,13 +137,13 @@ class Release:
         """The tag object of the remote's tag (fetched), whoever made it; None if not pushed."""
         ref = f"refs/tags/{self.tag}"
         obj = self.remote_or_empty().get(ref)
-        if obj is not None and self.git.object_id(obj) is None:
+        if obj is not None and not self.git.has_object(obj):
             self.git.fetch_ref(self.cfg.remote, ref)
         return obj
 
     def shared_tag(self) -> str | None:
         obj = self.remote_or_empty().get(self.shared_ref)
-        if obj is not None and self.git.object_id(obj) is None:
+        if obj is not None and not self.git.has_object(obj):
             self.git.fetch_ref(self.cfg.remote, self.shared_ref)
         return self._ours(obj)
 
