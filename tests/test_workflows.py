@@ -221,7 +221,7 @@ def test_publish_job_signs_the_built_files_and_runs_our_sessions() -> None:
     sessions = [nox_sessions(command) for command in runs(release, "publish")]
     assert [s for s in sessions if s] == [["publish-test"], ["upload"], ["github-release"]]
     upload_line = next(c for c in runs(release, "publish") if nox_sessions(c) == ["upload"])
-    assert upload_line.split(" -- ")[1].split() == ['"$VERSION"', "--attestations"]
+    assert upload_line.split(" -- ")[1].split() == ['"$VERSION"', "--yes", "--attestations"]
     github_release = steps(release, "publish")[order[-1]]
     assert github_release["env"] == {"GITHUB_TOKEN": "${{ secrets.GITHUB_TOKEN }}"}
 

@@ -248,7 +248,7 @@ def publish_job(inputs: WorkflowInputs) -> str:
       - name: nox -s publish-test (TestPyPI, then install from it)
         run: nox -s publish-test -- "$VERSION"
       - name: nox -s upload (PyPI, trusted publishing)
-        run: nox -s upload -- "$VERSION"
+        run: nox -s upload -- "$VERSION" --yes
       - name: nox -s github-release
         env:
           GITHUB_TOKEN: ${{{{ secrets.GITHUB_TOKEN }}}}
