@@ -121,7 +121,7 @@ def run_doctor(cfg: Config, out: Out = print) -> int:
         *preflight_rows(cfg, version),
         *pypirc_rows(),
         *tag_rows(cfg, git),
-        *dist_rows(cfg, version),
+        *dist_rows(cfg, pyproject.current_version(cfg)),
         *backend_rows(cfg),
         *versions_item(Context(cfg)),
         *changelog_rows(cfg, pyproject.current_version(cfg)),
