@@ -278,7 +278,7 @@ def publish_test_without_build(sh: Shell) -> None:
 
 def upload(sh: Shell) -> None:
     _stopped_before_the_uploads(sh)
-    sh.show("python -m release upload 0.3.0", exit_code=True)
+    sh.show("python -m release upload 0.3.0 --yes", exit_code=True)
 
 
 SCENARIOS: dict[str, Callable[[Shell], None]] = {

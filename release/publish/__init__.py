@@ -9,19 +9,8 @@ reaches the remote without its commit, and a package that does not install never
 from .commands import run_github_release, run_plan, run_publish, run_publish_test, run_upload
 from .preflight import preflight
 from .state import Release, verify_timeout
-from .steps import (
-    BuildStep,
-    BumpStep,
-    CommitStep,
-    GitHubStep,
-    PushStep,
-    SmokeStep,
-    TagStep,
-    TestsStep,
-    UploadStep,
-    VerifyStep,
-    steps,
-)
+from .remote import GitHubStep, PushStep, UploadStep, VerifyStep
+from .steps import BuildStep, BumpStep, CommitStep, SmokeStep, TagStep, TestsStep, steps
 
 __all__ = [
     "BuildStep",

@@ -7,11 +7,12 @@ from typing import Callable
 from .. import dist, index, matrixdist, plan
 from ..config import Config
 from ..errors import Aborted, CheckFailed, ReleaseError, UsageError
-from ..output import Out
+from ..output import STEP_INDENT, Out
 from ..version import parse_release_version
 from .preflight import Problem, preflight
 from .state import Release
-from .steps import GitHubStep, VerifyStep, steps
+from .remote import GitHubStep, VerifyStep
+from .steps import steps
 
 
 def _normalized(version: str, out: Out) -> str:
@@ -122,19 +123,53 @@ def _after(release: Release, security: bool, out: Out) -> None:
         )
 
 
+class DistUploadStep:
+    """Upload dist/ as it is (publish-test, for a build without a release tag)."""
+
+    irreversible = True
+
+    def __init__(self, release: Release, *, upload_url: str, index_url: str) -> None:
+        self.r = release
+        self.upload_url = upload_url
+        self.index_url = index_url
+        self.title = "upload to the test index"
+
+    def describe(self) -> str:
+        return (
+            f"upload dist/ to {index.display_url(self.upload_url)} "
+            "(files already there with our sha256 are skipped)"
+        )
+
+    def skip_reason(self) -> str | None:
+        return None
+
+    def is_done(self) -> bool:
+        files = self.r.dist_files()
+        if files is None:
+            return False
+        try:
+            status = index.file_status(self.index_url, self.r.cfg.project_name, list(files.all))
+        except ReleaseError:
+            return False
+        return all(value == "same" for value in status.values())
+
+    def run(self, out: Out) -> None:
+        files = self.r.checked_files(twine=True)
+        _upload_dist(self.r, files, self.upload_url, self.index_url, False, out, STEP_INDENT)
+
+
 def run_publish_test(cfg: Config, version: str, *, dry_run: bool = False, out: Out = print) -> int:
     """Upload the build in dist/ to the test index and install-verify it from there."""
     release = Release(cfg, _normalized(version, out))
-    files = release.checked_files(twine=True)
-    verify = VerifyStep(release, test=True)
+    release.checked_files(twine=True)
+    the_steps: list[plan.Step] = [
+        DistUploadStep(release, upload_url=cfg.test_upload_url, index_url=cfg.test_index_url),
+        VerifyStep(release, test=True),
+    ]
     if dry_run:
-        out(
-            f"would upload {', '.join(p.name for p in files.all)} to "
-            f"{index.display_url(cfg.test_upload_url)}, then: {verify.describe()}"
-        )
+        out(plan.render(plan.survey(the_steps)))
         return 0
-    _upload_dist(release, files, cfg.test_upload_url, cfg.test_index_url, False, out)
-    verify.run(out)
+    plan.execute(the_steps, confirm=None, out=out)
     return 0
 
 
@@ -218,6 +253,7 @@ def _upload_dist(
     index_url: str,
     attestations: bool,
     out: Out,
+    indent: str = "",
 ) -> None:
     report = index.upload(
         list(files.all),
@@ -227,9 +263,9 @@ def _upload_dist(
         attestations=attestations,
     )
     for name in report.uploaded:
-        out(f"uploaded {name}")
+        out(f"{indent}uploaded {name}")
     for name in report.skipped:
-        out(f"already on the index with the same sha256: {name}")
+        out(f"{indent}already on the index with the same sha256: {name}")
 
 
 def run_github_release(cfg: Config, version: str, out: Out = print) -> int:
