@@ -165,7 +165,7 @@ def test_a_failed_upload_resumes_and_sends_each_file_once(
     outdir = gathered_dist(root, files)
     names = sorted(path.name for path in outdir.iterdir())
     cfg = config.load(root)
-    real_upload = index._twine_upload
+    real_upload = index.uploads._twine_upload
     calls: list[str] = []
 
     def upload_then_lose_the_index(path: Path, *args: Any) -> None:
@@ -174,13 +174,13 @@ def test_a_failed_upload_resumes_and_sends_each_file_once(
             index_env.stop()  # the third upload meets a dead index: twine fails for real
         real_upload(path, *args)
 
-    monkeypatch.setattr(index, "_twine_upload", upload_then_lose_the_index)
+    monkeypatch.setattr(index.uploads, "_twine_upload", upload_then_lose_the_index)
     with pytest.raises(ReleaseError):
         publish.run_upload(cfg, "1.2.0", out=lambda _: None)
     first = index_env.files()
     assert first == sorted(calls[:2]) and len(first) == 2
     index_env.start()
-    monkeypatch.setattr(index, "_twine_upload", real_upload)
+    monkeypatch.setattr(index.uploads, "_twine_upload", real_upload)
     lines: list[str] = []
     assert publish.run_upload(cfg, "1.2.0", out=lines.append) == 0
     assert index_env.files() == names

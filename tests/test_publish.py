@@ -510,14 +510,14 @@ def test_a_fault_at_every_step_then_a_rerun_completes(
     s.prod_index.start()
 
     # 10. production upload again: the index dies after the first file is in.
-    real_upload = index._twine_upload
+    real_upload = index.uploads._twine_upload
 
     def first_file_then_down(*args: Any) -> None:
         real_upload(*args)
         s.prod_index.stop()
 
     with monkeypatch.context() as patch:
-        patch.setattr(index, "_twine_upload", first_file_then_down)
+        patch.setattr(index.uploads, "_twine_upload", first_file_then_down)
         fails(ReleaseError)
     assert len(s.prod_index.files()) == 1
     s.prod_index.start()
