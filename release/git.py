@@ -145,32 +145,32 @@ class Git:
             hint=f"check that the remote '{remote}' can be reached (git remote -v), then re-run",
         )
 
-    def remote_objects(self, remote: str) -> dict[str, str]:
-        """``refs/... -> object`` on the remote, unpeeled: an annotated tag gives its tag object."""
+    def _ls_remote(self, remote: str) -> list[tuple[str, str]]:
+        """``(object, ref)`` per line of ``git ls-remote``, peeled ``^{}`` lines included."""
         out = self.run(
             "ls-remote",
             remote,
             timeout=NETWORK_TIMEOUT,
             hint=f"check that the remote '{remote}' exists and can be reached (git remote -v)",
         ).stdout
-        refs: dict[str, str] = {}
+        lines = []
         for line in out.splitlines():
             sha, _, ref = line.partition("\t")
+            lines.append((sha, ref))
+        return lines
+
+    def remote_objects(self, remote: str) -> dict[str, str]:
+        """``refs/... -> object`` on the remote, unpeeled: an annotated tag gives its tag object."""
+        refs: dict[str, str] = {}
+        for sha, ref in self._ls_remote(remote):
             if not ref.endswith("^{}"):
                 refs[ref] = sha
         return refs
 
     def remote_refs(self, remote: str) -> dict[str, str]:
         """``refs/... -> commit`` on the remote, tags peeled to their commits (ls-remote)."""
-        out = self.run(
-            "ls-remote",
-            remote,
-            timeout=NETWORK_TIMEOUT,
-            hint=f"check that the remote '{remote}' exists and can be reached (git remote -v)",
-        ).stdout
         refs: dict[str, str] = {}
-        for line in out.splitlines():
-            sha, _, ref = line.partition("\t")
+        for sha, ref in self._ls_remote(remote):
             if ref.endswith("^{}"):
                 refs[ref[:-3]] = sha  # the peeled commit wins over the tag object
             else:

@@ -25,6 +25,7 @@ from .adopt.workflows import (
     _python,
     _version_step,
     release_check_job,
+    release_trigger,
 )
 
 CIBUILDWHEEL = "pypa/cibuildwheel@v3.3.0"
@@ -55,23 +56,7 @@ def _header(inputs: WorkflowInputs) -> str:
 # publishing: no PyPI secret) and github-release send those files. They check the whole dist/ (one
 # sdist, every wheel of this version, every platform asked for) before the first upload and skip
 # what is already done: re-run the failed jobs and the release finishes, each file sent once.
-name: release
-
-on:
-  push:
-    tags: ["{inputs.tag_glob}"]
-
-permissions: {{}}
-
-concurrency:
-  group: release-${{{{ github.ref }}}}
-  cancel-in-progress: false
-
-env:
-  PYTHON_VERSION: "3.12"
-
-jobs:
-"""
+""" + release_trigger(inputs, "3.12")
 
 
 def wheels_job(inputs: WorkflowInputs) -> str:

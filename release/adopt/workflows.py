@@ -140,6 +140,13 @@ def _release_header(inputs: WorkflowInputs) -> str:
 # makes dist/ once, then publish-test, upload (trusted publishing: no PyPI secret) and
 # github-release send those same files. Every step skips what is already done: re-run the job
 # after a failure and it finishes the release without uploading a file twice.
+""" + release_trigger(inputs, RELEASE_PYTHON)
+
+
+def release_trigger(inputs: WorkflowInputs, python: str) -> str:
+    """What follows a release workflow's opening comment: its name, the release-tag trigger, one
+    run per tag at a time, the Python version, up to ``jobs:``."""
+    return f"""\
 name: release
 
 on:
@@ -153,7 +160,7 @@ concurrency:
   cancel-in-progress: false
 
 env:
-  PYTHON_VERSION: "{RELEASE_PYTHON}"
+  PYTHON_VERSION: "{python}"
 
 jobs:
 """
