@@ -9,6 +9,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import nox  # noqa: E402
 
+try:  # the sessions come from this checkout, not an installed nox-release: they read pyproject
+    import tomlkit  # noqa: E402,F401
+except ImportError:  # pragma: no cover - depends on how nox was installed
+    raise SystemExit(
+        "this repository's noxfile needs tomlkit beside nox: python -m pip install nox uv tomlkit"
+    ) from None
+
 from release.sessions import *  # noqa: E402,F401,F403
 
 nox.needs_version = ">=2025.2.9"
