@@ -282,7 +282,10 @@ class GitHubStep(_Step):
         else:
             # The assets are the release's files: a missing or stale dist/ is an error.
             files = list(r.checked_files().all)
-        notes = found.notes if found else history.History.read(r.cfg).notes(r.version)
+        # A tag made by hand ("Release version X" alone) carries no notes: the tag's CHANGELOG does.
+        notes = (
+            found.notes if found and found.notes else history.History.read(r.cfg).notes(r.version)
+        )
         killpoint.hit("github.start")
         report = github.publish_version(r.cfg, r.version, files, notes)
         out(f"{STEP_INDENT}{report}")
