@@ -176,13 +176,13 @@ def test_a_failed_upload_resumes_and_sends_each_file_once(
 
     monkeypatch.setattr(index.uploads, "_twine_upload", upload_then_lose_the_index)
     with pytest.raises(ReleaseError):
-        publish.run_upload(cfg, "1.2.0", out=lambda _: None)
+        publish.run_upload(cfg, "1.2.0", yes=True, out=lambda _: None)
     first = index_env.files()
     assert first == sorted(calls[:2]) and len(first) == 2
     index_env.start()
     monkeypatch.setattr(index.uploads, "_twine_upload", real_upload)
     lines: list[str] = []
-    assert publish.run_upload(cfg, "1.2.0", out=lines.append) == 0
+    assert publish.run_upload(cfg, "1.2.0", yes=True, out=lines.append) == 0
     assert index_env.files() == names
     assert sorted(l.split(": ")[1] for l in lines if l.startswith("already on")) == first
     assert sorted(l.split()[1] for l in lines if l.startswith("uploaded ")) == sorted(
@@ -199,7 +199,7 @@ def test_a_killed_upload_resumes_and_sends_each_file_once(
     root, files = built
     outdir = gathered_dist(root, files)
     names = sorted(path.name for path in outdir.iterdir())
-    command = [sys.executable, "-m", "release", "upload", "1.2.0"]
+    command = [sys.executable, "-m", "release", "upload", "1.2.0", "--yes"]
     log = root / "first-run.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
@@ -215,7 +215,7 @@ def test_a_killed_upload_resumes_and_sends_each_file_once(
     assert process.returncode == -signal.SIGKILL, log.read_text(encoding="utf-8")
     first = index_env.files()
     assert 2 <= len(first) < len(names)
-    again = run_engine(root, "upload", "1.2.0")
+    again = run_engine(root, "upload", "1.2.0", "--yes")
     assert again.returncode == 0, again.stdout + again.stderr
     assert index_env.files() == names
     assert posts(index_env) == len(names)
@@ -229,7 +229,7 @@ def test_nothing_is_uploaded_from_an_incomplete_dist(
     outdir = gathered_dist(root, files)
     (outdir / f"cext_demo-1.2.0-{PYTHON}-{PYTHON}-macosx_11_0_arm64.whl").unlink()
     with pytest.raises(CheckFailed, match="macOS arm64"):
-        publish.run_upload(config.load(root), "1.2.0", out=lambda _: None)
+        publish.run_upload(config.load(root), "1.2.0", yes=True, out=lambda _: None)
     assert index_env.files() == [] and posts(index_env) == 0
 
 

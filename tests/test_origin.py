@@ -7,6 +7,7 @@ the installed engine where it came from.
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import shutil
@@ -15,6 +16,8 @@ import sys
 import sysconfig
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import pytest
 
@@ -74,9 +77,22 @@ def test_a_vcs_url_is_pinned_to_the_installed_commit() -> None:
     assert origin.from_direct_url(data).install_args[0].endswith("#subdirectory=engine")
 
 
+def _installed_editable_from(tree: Path) -> bool:
+    """Whether this environment has nox-release installed editable from ``tree`` (as nox's
+    coverage session does with ``-e .[test]``), read from its PEP 610 record."""
+    try:
+        raw = importlib.metadata.distribution("nox-release").read_text("direct_url.json")
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    data = json.loads(raw or "{}")
+    path = Path(url2pathname(urlsplit(str(data.get("url", ""))).path))
+    return bool(data.get("dir_info", {}).get("editable")) and path.resolve() == tree.resolve()
+
+
 def test_running_from_this_checkout() -> None:
     assert origin.engine_origin(REPO).install_args == ()
-    assert origin.engine_origin(REPO / "docs").install_args == (str(REPO),)
+    expected = ("-e", str(REPO)) if _installed_editable_from(REPO) else (str(REPO),)
+    assert origin.engine_origin(REPO / "docs").install_args == expected
 
 
 # -- real installs ----------------------------------------------------------------------------------
