@@ -7,8 +7,8 @@ import hashlib
 from pathlib import Path
 
 from .. import history, index, killpoint, smoke
-from ..errors import CheckFailed, ReleaseError, StepFailed
-from ..output import STEP_INDENT, Out, result_lines
+from ..errors import ReleaseError, StepFailed
+from ..output import STEP_INDENT, Out
 from ..version import next_patch
 from .base import Step as _Step
 from .sources import release_files
@@ -153,19 +153,16 @@ class VerifyStep(_Step):
             commands=cfg.smoke_commands,
             timeout=verify_timeout(),
         )
-        out(result_lines(results, indent=STEP_INDENT))
-        try:
-            smoke.check_smoke(results)
-        except CheckFailed as failure:
-            # The files are on the index already: rebuilding (the generic smoke hint) would make
-            # files that can never be uploaded under the same names.
-            raise StepFailed(
-                failure.message,
-                f"if {index.display_url(self.index_url)} did not serve the release (down, slow, "
-                "wrong URL), fix that and re-run publish: the upload is not repeated. If the "
-                f"installed package is broken, {self.r.version} cannot be replaced on this "
-                f"index: fix it and release {next_patch(self.r.version)}",
-            ) from None
+        # The files are on the index already: rebuilding (the generic smoke hint) would make
+        # files that can never be uploaded under the same names.
+        self.report_smoke(
+            results,
+            out,
+            lambda: f"if {index.display_url(self.index_url)} did not serve the release (down, "
+            "slow, wrong URL), fix that and re-run publish: the upload is not repeated. If the "
+            f"installed package is broken, {self.r.version} cannot be replaced on this "
+            f"index: fix it and release {next_patch(self.r.version)}",
+        )
         killpoint.hit("verify-test.passed" if self.test else "verify.passed")
         self.r.remember(self.key, self._wheel_sha())
 

@@ -14,8 +14,8 @@ import tempfile
 from pathlib import Path
 
 from .. import history, index, killpoint, plan, smoke, tools
-from ..errors import CheckFailed, ReleaseError, StepFailed
-from ..output import STEP_INDENT, Out, result_lines
+from ..errors import ReleaseError, StepFailed
+from ..output import STEP_INDENT, Out
 from . import record as records
 from .sources import build_at
 from .base import Step as _Step
@@ -168,17 +168,14 @@ class SmokeStep(_Step):
         results = smoke.smoke_test(
             files.wheel, package=cfg.package, version=self.r.version, commands=cfg.smoke_commands
         )
-        out(result_lines(results, indent=STEP_INDENT))
-        try:
-            smoke.check_smoke(results)
-        except CheckFailed as failure:
-            # The release commit exists but is neither tagged nor pushed: it can be undone.
-            raise StepFailed(
-                failure.message,
-                "the release commit is only in this clone: undo it (git reset --keep HEAD~1), "
-                "fix the package, commit and push the fix, then re-run publish: it bumps and "
-                "commits again",
-            ) from None
+        # The release commit exists but is neither tagged nor pushed: it can be undone.
+        self.report_smoke(
+            results,
+            out,
+            lambda: "the release commit is only in this clone: undo it (git reset --keep HEAD~1), "
+            "fix the package, commit and push the fix, then re-run publish: it bumps and "
+            "commits again",
+        )
         killpoint.hit("smoke.passed")
         self.r.remember("smoke", index.sha256_of(files.wheel))
 
