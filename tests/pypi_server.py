@@ -8,6 +8,15 @@ directory let tests take the index down and bring it back.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
@@ -42,3 +51,40 @@ def make_pypi_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MakeS
 def pypi_server(make_pypi_server: MakeServer) -> PypiServer:
     """One running pypiserver with an empty package directory."""
     return make_pypi_server()
+
+
+@contextmanager
+def index_with_password(base: Path, user: str, password: str) -> Iterator[str]:
+    """A pypiserver that authenticates uploads against an htpasswd file; yields its URL."""
+    packages = base / "packages"
+    packages.mkdir(parents=True)
+    digest = base64.b64encode(hashlib.sha1(password.encode()).digest()).decode("ascii")
+    (base / "htpasswd").write_text(f"{user}:{{SHA}}{digest}\n", encoding="utf-8")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with (base / "server.log").open("wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "pypiserver", "run", "--host", "127.0.0.1", "--port", str(port)]
+            + ["-a", "update", "-P", str(base / "htpasswd"), "--disable-fallback"]
+            + ["--server", "wsgiref", str(packages)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        try:
+            wait_until_up(url, server)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(url + "/health", timeout=2):
+                return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.1)
+    raise RuntimeError(f"pypiserver did not come up at {url}")

@@ -9,15 +9,11 @@ reach its database here, so its row is UNKNOWN, hence ``--allow-unknown``.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import os
 import re
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,7 +25,7 @@ import pytest
 from release import config, index, publish, pyproject
 from release.errors import Aborted, CheckFailed, GitError, ReleaseError, StepFailed
 from tests.conftest import engine_env, git, run_engine
-from tests.pypi_server import MakeServer, PypiServer, free_port
+from tests.pypi_server import MakeServer, PypiServer, free_port, index_with_password
 
 pytestmark = pytest.mark.slow
 
@@ -546,43 +542,6 @@ def test_a_fault_at_every_step_then_a_rerun_completes(
 
 
 # -- 5: the password never shows, even when the index refuses it ----------------------------------
-
-
-@contextmanager
-def index_with_password(base: Path, user: str, password: str) -> Iterator[str]:
-    """A pypiserver that authenticates uploads against an htpasswd file; yields its URL."""
-    packages = base / "packages"
-    packages.mkdir(parents=True)
-    digest = base64.b64encode(hashlib.sha1(password.encode()).digest()).decode("ascii")
-    (base / "htpasswd").write_text(f"{user}:{{SHA}}{digest}\n", encoding="utf-8")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with (base / "server.log").open("wb") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "pypiserver", "run", "--host", "127.0.0.1", "--port", str(port)]
-            + ["-a", "update", "-P", str(base / "htpasswd"), "--disable-fallback"]
-            + ["--server", "wsgiref", str(packages)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-        try:
-            wait_until_up(url, server)
-            yield url
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
-
-
-def wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            with urllib.request.urlopen(url + "/health", timeout=2):
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.1)
-    raise RuntimeError(f"pypiserver did not come up at {url}")
 
 
 def test_the_password_never_shows_when_uploads_fail(

@@ -10,23 +10,14 @@ commit message and the CHANGELOG are searched for the secrets.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import engine_env, git, run_engine
 from tests.fake_github import FakeGitHub
-from tests.pypi_server import free_port
+from tests.pypi_server import index_with_password
 
 pytestmark = pytest.mark.slow
 
@@ -35,43 +26,6 @@ URL_TOKEN = "urltok-7f3c9e1d5b"  # the password written into every RELEASE_*_URL
 TWINE_SECRET = "twinepw-2a8e4c6b0d"  # TWINE_PASSWORD, the one the indexes accept
 WRONG_SECRET = "twinepw-wrong-91b7"  # a password the indexes refuse
 CREDENTIALS_IN_URL = re.compile(r"://[^/\s@]+:[^/\s@]+@")
-
-
-@contextmanager
-def checking_index(base: Path, passwords: list[str]) -> Iterator[str]:
-    """A pypiserver whose uploads need ``USER`` with one of ``passwords``; yields its URL."""
-    packages = base / "packages"
-    packages.mkdir(parents=True)
-    lines = []
-    for password in passwords:
-        digest = base64.b64encode(hashlib.sha1(password.encode()).digest()).decode("ascii")
-        lines.append(f"{USER}:{{SHA}}{digest}\n")
-    (base / "htpasswd").write_text("".join(lines[:1]), encoding="utf-8")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with (base / "server.log").open("wb") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "pypiserver", "run", "--host", "127.0.0.1", "--port", str(port)]
-            + ["-a", "update", "-P", str(base / "htpasswd"), "--disable-fallback"]
-            + ["--server", "wsgiref", str(packages)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with urllib.request.urlopen(url + "/health", timeout=2):
-                        break
-                except (urllib.error.URLError, OSError):
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        raise RuntimeError(f"pypiserver did not come up at {url}") from None
-                    time.sleep(0.1)
-            yield url
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
 
 
 def with_credentials(url: str) -> str:
@@ -86,8 +40,8 @@ def test_no_command_shows_a_secret(
     fake_github.add_check_run(git(project, "rev-parse", "HEAD"), "tests")
     secrets = (URL_TOKEN, TWINE_SECRET, WRONG_SECRET, fake_github.token)
     with (
-        checking_index(tmp_path / "test-index", [TWINE_SECRET]) as test_url,
-        checking_index(tmp_path / "index", [TWINE_SECRET]) as prod_url,
+        index_with_password(tmp_path / "test-index", USER, TWINE_SECRET) as test_url,
+        index_with_password(tmp_path / "index", USER, TWINE_SECRET) as prod_url,
     ):
         env = engine_env(
             **fake_github.env(),
