@@ -8,7 +8,6 @@ recognised and completed, so re-running ``bump X`` is safe.
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection
@@ -16,12 +15,11 @@ from typing import Collection
 from packaging.version import InvalidVersion, Version
 
 from . import files, history, proc, version, versions
+from .changelog.scan import is_iso_date
 from .config import Config
 from .errors import ChangelogError, NothingToRelease, UsageError, VersionError
 from .output import Out
 from .versions import VersionCopy
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -216,15 +214,12 @@ def release_date(date: str | None) -> str:
     """``date`` checked to be a real YYYY-MM-DD day; today when None."""
     if date is None:
         return datetime.date.today().isoformat()
-    try:
-        if not _DATE.match(date):
-            raise ValueError(date)
-        return datetime.date.fromisoformat(date).isoformat()
-    except ValueError:
+    if not is_iso_date(date):
         raise UsageError(
             f"--date {date!r} is not a calendar date in YYYY-MM-DD form",
             "write it like --date 2026-10-02, or leave --date out for today",
-        ) from None
+        )
+    return date
 
 
 # --- the steps of plan_bump ---------------------------------------------------------------------

@@ -133,6 +133,6 @@ def _wait_for_yank(cfg: Config, version: str, *, timeout: float, poll: float, ou
                 f"after {timeout:g} s; nothing was marked or committed",
                 "yank it in the web UI and re-run (--timeout SECONDS waits longer); an index that "
                 "never reports yanks (pypiserver, plain file indexes: no PEP 592 data-yanked, no "
-                f"PEP 691 'yanked') cannot confirm it: there, re-run with --mark-only",
+                "PEP 691 'yanked') cannot confirm it: there, re-run with --mark-only",
             )
         time.sleep(poll)

@@ -7,6 +7,7 @@ from . import bump, versions
 from .checklist import FAIL, PASS, Row
 from .config import Config
 from .errors import ReleaseError
+from .version import same_version
 from .git import Git
 from .versions import tags, tagged
 
@@ -52,7 +53,7 @@ def vcs_version_row(cfg: Config, wanted: str | None) -> Row:
         lines = [line.strip() for line in error.message.splitlines() if line.strip()]
         said = next((line for line in reversed(lines) if "version" in line.lower()), lines[-1])
         return Row(ROW, FAIL, f"the build of the tree tagged {tag} failed: {said}", fix)
-    if tagged.same_version(built, expected):
+    if same_version(built, expected):
         return Row(ROW, PASS, f"a build of the tree tagged {tag} carries {built} ({source.tool})")
     return Row(
         ROW,

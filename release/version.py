@@ -25,6 +25,14 @@ _MAJOR_CATEGORIES = frozenset({"removed"})
 _DOC_CATEGORIES = frozenset({"documentation", "docs", "doc"})
 
 
+def same_version(found: str, expected: str) -> bool:
+    """Equal as PEP 440 versions (``1.0rc1`` == ``1.0.0-rc1``), else as strings."""
+    try:
+        return Version(found) == Version(expected)
+    except InvalidVersion:
+        return found.strip() == expected.strip()
+
+
 def parse_release_version(text: str) -> tuple[Version, str | None]:
     """The release version ``text`` names, and a note when it was not written in normal form.
 

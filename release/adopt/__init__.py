@@ -132,7 +132,7 @@ def _checkers(cfg: config.Config, proposed: dict[str, Any], out: Out) -> None:
             out(f"  {job}: {check.tool} ({origin}); passes today")
         else:
             out(f"  {job}: {check.tool} ({origin}); fails today (exit {result.returncode}):")
-            out(f"    existing debt, proposed as advisory (its row WARNs instead of FAILing)")
+            out("    existing debt, proposed as advisory (its row WARNs instead of FAILing)")
             advisory.append(check.row)
     if advisory:
         proposed["advisory"] = advisory

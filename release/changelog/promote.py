@@ -15,7 +15,7 @@ from .body import has_content
 from .edits import Edit, Release, apply
 from .links import link_edits, new_url, tag_name, unreleased_url
 from .parse import RELEASE_HEADING, Doc, Sec
-from .scan import ISO_DATE, real_date
+from .scan import is_iso_date
 from .table import table_edits
 
 # -- arguments --------------------------------------------------------------------------------------
@@ -32,7 +32,7 @@ def _version_argument(version: str) -> Version:
 
 
 def _date_argument(date: str) -> None:
-    if not (ISO_DATE.fullmatch(date) and real_date(date)):
+    if not is_iso_date(date):
         raise ChangelogError(
             f"the release date '{date}' is not a real ISO date", "give the date as YYYY-MM-DD"
         )

@@ -141,6 +141,11 @@ def real_date(date: str) -> bool:
     return True
 
 
+def is_iso_date(text: str) -> bool:
+    """``text`` is a calendar day written YYYY-MM-DD (2026-02-30 and 2026-2-3 are not)."""
+    return ISO_DATE.fullmatch(text) is not None and real_date(text)
+
+
 def without_v(title: str) -> str:
     """A version title without a leading "v", as it goes into a tag."""
     return title[1:] if title[:1] in ("v", "V") else title

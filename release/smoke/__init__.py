@@ -14,8 +14,8 @@ from .. import dist
 from ..config import Config
 from ..errors import UsageError
 from ..output import Out, result_lines
+from ..version import same_version
 from .checks import Expected, SmokeResult, check_smoke, parse_commands, prints_version, run_checks
-from .checks import same_version
 from .install import install_dependencies, install_release, install_wheel
 from .venv import COMMAND_TIMEOUT, fresh_venv, scratch_venv
 

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from packaging.version import InvalidVersion, Version
-
 from .. import proc
 from ..errors import CheckFailed, ToolFailed, UsageError
 from ..output import CheckResult
+from ..version import same_version
 from .venv import COMMAND_TIMEOUT, Venv, run_env
 
 _IMPORT_PROBE = """\
@@ -107,14 +106,6 @@ def _inside(path: Path, root: Path) -> bool:
 def _in_bin_dir(program: str, venv: Venv) -> bool:
     """The program lives in the venv's bin dir (its python is a symlink out: do not resolve it)."""
     return Path(os.path.abspath(program)).parent.resolve() == venv.bin_dir.resolve()
-
-
-def same_version(found: str, expected: str) -> bool:
-    """Equal as PEP 440 versions (``1.0rc1`` == ``1.0.0-rc1``), else as strings."""
-    try:
-        return Version(found) == Version(expected)
-    except InvalidVersion:
-        return found.strip() == expected.strip()
 
 
 def prints_version(output: str, version: str) -> bool:

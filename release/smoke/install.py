@@ -25,7 +25,8 @@ from packaging.utils import canonicalize_name
 
 from .. import index, proc
 from ..errors import PackageIndexError
-from .checks import SmokeResult, same_version
+from ..version import same_version
+from .checks import SmokeResult
 from .venv import INSTALL_TIMEOUT, Venv, isolated_pip_env, machine_pip_env, pip
 
 _NOT_FOUND = re.compile(

@@ -8,12 +8,8 @@ setuptools-scm, hatch-vcs and pdm-backend ``scm`` projects.
 
 from __future__ import annotations
 
-import email.parser
 import tempfile
-import zipfile
 from pathlib import Path
-
-from packaging.version import InvalidVersion, Version
 
 from .. import dist
 from ..config import Config
@@ -22,14 +18,13 @@ from ..git import Git
 
 
 def wheel_version(wheel: Path) -> str:
-    """The ``Version`` in the wheel's ``*.dist-info/METADATA``."""
-    with zipfile.ZipFile(wheel) as archive:
-        names = [n for n in archive.namelist() if n.count("/") == 1]
-        metadata = next((n for n in names if n.endswith(".dist-info/METADATA")), None)
-        if metadata is None:
-            raise CheckFailed(f"{wheel.name} has no .dist-info/METADATA", dist.REBUILD_HINT)
-        text = archive.read(metadata).decode("utf-8")
-    return str(email.parser.Parser().parsestr(text, headersonly=True)["Version"])
+    """The ``Version`` in the wheel's ``*.dist-info/METADATA``; a wheel without one is a bad build."""
+    found = dist.wheel_metadata_version(wheel)
+    if found is None:
+        raise CheckFailed(
+            f"{wheel.name} has no readable .dist-info/METADATA Version", dist.REBUILD_HINT
+        )
+    return found
 
 
 def build_tagged_tree(cfg: Config, commit: str, version: str, outdir: Path) -> list[Path]:
@@ -60,10 +55,3 @@ def tagged_build_version(cfg: Config, version: str) -> str:
         if not wheels:
             raise CheckFailed("the build of the tagged tree made no wheel", dist.REBUILD_HINT)
         return wheel_version(wheels[0])
-
-
-def same_version(left: str, right: str) -> bool:
-    try:
-        return Version(left) == Version(right)
-    except InvalidVersion:
-        return left == right
