@@ -24,12 +24,14 @@ from .adopt.workflows import (
     _install,
     _python,
     _version_step,
+    job_header,
+    keep_artifact,
+    publish_job_header,
     release_check_job,
     release_trigger,
 )
 
 CIBUILDWHEEL = "pypa/cibuildwheel@v3.3.0"
-UPLOAD = "actions/upload-artifact@v6"
 DOWNLOAD = "actions/download-artifact@v7"
 QEMU = "docker/setup-qemu-action@v3"
 
@@ -75,66 +77,41 @@ def wheels_job(inputs: WorkflowInputs) -> str:
         if any(runner.qemu for runner in inputs.runners)
         else ""
     )
+    header = job_header(
+        "wheels",
+        ("contents: read",),
+        name="wheels on ${{ matrix.os }} (${{ matrix.archs }})",
+        needs="release-check",
+        runs_on="${{ matrix.os }}",
+        strategy="    strategy:\n      fail-fast: false\n      matrix:\n        include:\n" + rows,
+    )
     return f"""\
-  wheels:
-    name: wheels on ${{{{ matrix.os }}}} (${{{{ matrix.archs }}}})
-    needs: release-check
-    runs-on: ${{{{ matrix.os }}}}
-    permissions:
-      contents: read
-    strategy:
-      fail-fast: false
-      matrix:
-        include:
-{rows}    steps:
-{_checkout(inputs)}{qemu}\
+{header}{_checkout(inputs)}{qemu}\
       - uses: {CIBUILDWHEEL}
         env:
           CIBW_ARCHS: ${{{{ matrix.archs }}}}
         with:
           output-dir: wheelhouse
-      - uses: {UPLOAD}
-        with:
-          name: dist-wheels-${{{{ strategy.job-index }}}}
-          path: wheelhouse/*.whl
-          if-no-files-found: error
-
+{keep_artifact("dist-wheels-${{ strategy.job-index }}", "wheelhouse/*.whl")}
 """
 
 
 def sdist_job(inputs: WorkflowInputs) -> str:
+    header = job_header("sdist", ("contents: read",), needs="release-check")
     return f"""\
-  sdist:
-    needs: release-check
-    runs-on: ubuntu-latest
-    permissions:
-      contents: read
-    steps:
-{_checkout(inputs)}{_python()}\
+{header}{_checkout(inputs)}{_python()}\
       - run: python -m pip install --upgrade build
       - run: python -m build --sdist --outdir dist/
-      - uses: {UPLOAD}
-        with:
-          name: dist-sdist
-          path: dist/*.tar.gz
-          if-no-files-found: error
-
+{keep_artifact("dist-sdist", "dist/*.tar.gz")}
 """
 
 
 def publish_job(inputs: WorkflowInputs) -> str:
+    header = publish_job_header(
+        inputs, "[wheels, sdist]", "trusted publishing (twine) and Sigstore signing (attestations)"
+    )
     return f"""\
-  publish:
-    needs: [wheels, sdist]
-    runs-on: ubuntu-latest
-    environment:
-      name: pypi
-      url: https://pypi.org/project/{inputs.name}/
-    permissions:
-      id-token: write # trusted publishing (twine) and Sigstore signing (attestations)
-      contents: write # the GitHub release and its assets
-    steps:
-{_checkout(inputs, full_history=True)}{_python()}{_install(" pypi-attestations")}\
+{header}{_checkout(inputs, full_history=True)}{_python()}{_install(" pypi-attestations")}\
       - name: Gather every job's files into dist/
         uses: {DOWNLOAD}
         with:

@@ -13,6 +13,7 @@ and replacing the text of the jobs it needs; every job is rendered by its own fu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
@@ -20,6 +21,7 @@ from ..cibw import Runner
 
 PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
 RELEASE_PYTHON = "3.12"
+UPLOAD_ARTIFACT = "actions/upload-artifact@v6"
 
 
 @dataclass(frozen=True)
@@ -181,18 +183,76 @@ def _python() -> str:
     )
 
 
+def job_header(
+    key: str,
+    permissions: Sequence[str],
+    *,
+    name: str | None = None,
+    needs: str | None = None,
+    runs_on: str = "ubuntu-latest",
+    timeout_minutes: int | None = None,
+    environment: tuple[str, str] | None = None,
+    strategy: str = "",
+) -> str:
+    """A release job's lines up to ``steps:``, in the order every job here writes them.
+
+    ``permissions`` are ``scope: access`` lines (a trailing ``# why`` comment allowed);
+    ``environment`` is a deployment environment's name and URL; ``strategy`` is the job's
+    ``strategy:`` block, indented, when it has one.
+    """
+    lines = [f"  {key}:"]
+    if name is not None:
+        lines.append(f"    name: {name}")
+    if needs is not None:
+        lines.append(f"    needs: {needs}")
+    lines.append(f"    runs-on: {runs_on}")
+    if timeout_minutes is not None:
+        lines.append(f"    timeout-minutes: {timeout_minutes}")
+    if environment is not None:
+        lines += [
+            "    environment:",
+            f"      name: {environment[0]}",
+            f"      url: {environment[1]}",
+        ]
+    lines.append("    permissions:")
+    lines += [f"      {permission}" for permission in permissions]
+    return "\n".join(lines) + "\n" + strategy + "    steps:\n"
+
+
+def publish_job_header(inputs: WorkflowInputs, needs: str, id_token_use: str) -> str:
+    """The publish job's header: it uploads from the ``pypi`` environment (trusted publishing
+    names it), its OIDC token used for ``id_token_use``."""
+    return job_header(
+        "publish",
+        (
+            f"id-token: write # {id_token_use}",
+            "contents: write # the GitHub release and its assets",
+        ),
+        needs=needs,
+        environment=("pypi", f"https://pypi.org/project/{inputs.name}/"),
+    )
+
+
+def keep_artifact(name: str, path: str, title: str | None = None) -> str:
+    """A step keeping ``path`` as the artifact ``name`` (the job fails when nothing matches)."""
+    named = f"      - name: {title}\n        uses: " if title else "      - uses: "
+    return (
+        f"{named}{UPLOAD_ARTIFACT}\n"
+        "        with:\n"
+        f"          name: {name}\n"
+        f"          path: {path}\n"
+        "          if-no-files-found: error\n"
+    )
+
+
 def release_check_job(inputs: WorkflowInputs) -> str:
+    header = job_header(
+        "release-check",
+        ("contents: read", "checks: read", "statuses: read", "issues: read"),
+        timeout_minutes=60,
+    )
     return f"""\
-  release-check:
-    runs-on: ubuntu-latest
-    timeout-minutes: 60
-    permissions:
-      contents: read
-      checks: read
-      statuses: read
-      issues: read
-    steps:
-{_checkout(inputs, full_history=True)}{_python()}{_install()}{_version_step(inputs)}\
+{header}{_checkout(inputs, full_history=True)}{_python()}{_install()}{_version_step(inputs)}\
       - name: nox -s release-check
         env:
           GITHUB_TOKEN: ${{{{ secrets.GITHUB_TOKEN }}}}
@@ -213,39 +273,19 @@ def release_check_job(inputs: WorkflowInputs) -> str:
 
 def build_job(inputs: WorkflowInputs) -> str:
     """The job that builds dist/ once (a compiled project's variant replaces this one)."""
+    header = job_header("build", ("contents: read",), needs="release-check")
     return f"""\
-  build:
-    needs: release-check
-    runs-on: ubuntu-latest
-    permissions:
-      contents: read
-    steps:
-{_checkout(inputs)}{_python()}{_install()}\
+{header}{_checkout(inputs)}{_python()}{_install()}\
       - name: nox -s build
         run: nox -s build
-      - name: Keep dist/ for the publish job
-        uses: actions/upload-artifact@v6
-        with:
-          name: dist
-          path: dist/
-          if-no-files-found: error
-
+{keep_artifact("dist", "dist/", "Keep dist/ for the publish job")}
 """
 
 
 def publish_job(inputs: WorkflowInputs) -> str:
+    header = publish_job_header(inputs, "build", "trusted publishing (twine)")
     return f"""\
-  publish:
-    needs: build
-    runs-on: ubuntu-latest
-    environment:
-      name: pypi
-      url: https://pypi.org/project/{inputs.name}/
-    permissions:
-      id-token: write # trusted publishing (twine)
-      contents: write # the GitHub release and its assets
-    steps:
-{_checkout(inputs, full_history=True)}{_python()}{_install()}\
+{header}{_checkout(inputs, full_history=True)}{_python()}{_install()}\
       - name: The files built once, by the build job
         uses: actions/download-artifact@v7
         with:
