@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Literal, Sequence
 
 from packaging.version import InvalidVersion, Version
 
@@ -39,14 +39,17 @@ PREFLIGHT_ITEMS: tuple[checklist.Item, ...] = (
 )
 
 
+#: What a problem is: a state to fix, then re-run (exit 1); bad input, such as a refusal of the
+#: bump (exit 2); or a version that was released already, so the next one is to be released
+#: instead (exit 2).
+Kind = Literal["to fix", "bad input", "released"]
+
+
 @dataclass(frozen=True)
 class Problem:
     message: str
     fix: str
-    #: True when the version itself cannot be released (exit 2), not a state to fix.
-    released: bool = False
-    #: Bad input (exit 2): a released version, or a refusal of the bump (e.g. empty notes).
-    bad_input: bool = False
+    kind: Kind = "to fix"
 
     def __str__(self) -> str:
         return f"{self.message}\n      fix: {self.fix}"
@@ -88,9 +91,10 @@ def preflight(
         return
     listing = "\n".join(f"  - {problem}" for problem in found)
     text = f"preflight found {len(found)} problem(s); nothing was changed:\n{listing}"
-    if any(problem.released for problem in found):
+    kinds = {problem.kind for problem in found}
+    if "released" in kinds:
         raise UsageError(text, f"release {next_version(release)} instead")
-    if any(problem.bad_input for problem in found):
+    if "bad input" in kinds:
         raise UsageError(text, "fix them and re-run")
     raise CheckFailed(text, "fix them and re-run")
 
@@ -183,7 +187,7 @@ def _check_tag(release: Release, found: list[Problem], out: Out) -> bool:
                 f"{tag} is already on {remote} and is not a release in progress made by this "
                 f"tool: {release.version} was released",
                 f"release the next version: nox -s publish -- {next_version(release)}",
-                released=True,
+                kind="released",
             )
         )
         return True
@@ -218,14 +222,15 @@ def _check_fresh_start(release: Release, found: list[Problem], reachable: bool) 
                 f"{release.version} is a dated section of {cfg.relative(cfg.changelog)} "
                 f"({section.date}) and HEAD is not its bump: {release.version} was released",
                 f"release the next version: nox -s publish -- {next_version(release)}",
-                released=True,
+                kind="released",
             )
         )
         return
     try:
         release.bump_plan()
     except ReleaseError as error:
-        found.append(Problem(error.message, error.hint, bad_input=error.exit_code == 2))
+        kind: Kind = "bad input" if error.exit_code == 2 else "to fix"
+        found.append(Problem(error.message, error.hint, kind))
     _check_work_tree(release, found)
     if reachable:
         _check_remote_branch(release, found)
@@ -335,7 +340,7 @@ def _check_indexes(release: Release, found: list[Problem], started: bool) -> Non
                     f"{', '.join(f.filename for f in ours)}) but has no tag: it was released "
                     "or started elsewhere, and PyPI never accepts a file name twice",
                     f"release the next version: nox -s publish -- {next_version(release)}",
-                    released=True,
+                    kind="released",
                 )
             )
             continue

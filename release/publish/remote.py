@@ -42,17 +42,31 @@ def _on_index(r: Release, index_url: str) -> dict[str, str]:
     return status
 
 
-class UploadStep(_Step):
-    irreversible = True
+class _IndexStep(_Step):
+    """A step on the test index (``test``) or the production index; with publish-from = "ci",
+    CI does it instead."""
+
+    #: What CI does instead (the reason the step is skipped).
+    by_ci = ""
 
     def __init__(self, release: Release, *, test: bool) -> None:
         super().__init__(release)
-        cfg = release.cfg
         self.test = test
+        self.index_url = release.cfg.test_index_url if test else release.cfg.index_url
+
+    def skip_reason(self) -> str | None:
+        return f'publish-from = "ci": {self.by_ci}' if self.r.ci_uploads else None
+
+
+class UploadStep(_IndexStep):
+    irreversible = True
+    by_ci = "CI uploads its one build when the tag is pushed"
+
+    def __init__(self, release: Release, *, test: bool) -> None:
+        super().__init__(release, test=test)
         self.key = "test-upload" if test else "upload"
         self.title = "upload to the test index" if test else "upload to the production index"
-        self.upload_url = cfg.test_upload_url if test else cfg.upload_url
-        self.index_url = cfg.test_index_url if test else cfg.index_url
+        self.upload_url = release.cfg.test_upload_url if test else release.cfg.upload_url
 
     def describe(self) -> str:
         source = "dist/" if self.test else "the bytes tested on the test index"
@@ -60,11 +74,6 @@ class UploadStep(_Step):
             f"upload {source} to {index.display_url(self.upload_url)} "
             "(files already there with the recorded sha256 are skipped)"
         )
-
-    def skip_reason(self) -> str | None:
-        if self.r.ci_uploads:
-            return 'publish-from = "ci": CI uploads its one build when the tag is pushed'
-        return None
 
     def is_done(self) -> bool:
         if not self.r.recorded_files():
@@ -103,12 +112,12 @@ class UploadStep(_Step):
             out(f"{STEP_INDENT}already there with the recorded sha256: {name}")
 
 
-class VerifyStep(_Step):
+class VerifyStep(_IndexStep):
+    by_ci = "CI verifies its uploads"
+
     def __init__(self, release: Release, *, test: bool) -> None:
-        super().__init__(release)
+        super().__init__(release, test=test)
         cfg = release.cfg
-        self.test = test
-        self.index_url = cfg.test_index_url if test else cfg.index_url
         # Keyed by the index too: a wheel verified on one index says nothing about another.
         self.key = f"verify {index.display_url(self.index_url)}"
         self.title = (
@@ -122,11 +131,6 @@ class VerifyStep(_Step):
             f"{index.display_url(self.index_url)} alone in a "
             "fresh venv, then the smoke checks"
         )
-
-    def skip_reason(self) -> str | None:
-        if self.r.ci_uploads:
-            return 'publish-from = "ci": CI verifies its uploads'
-        return None
 
     def _wheel_sha(self) -> str | None:
         wheels = [sha for name, sha in self.r.recorded_files().items() if name.endswith(".whl")]
