@@ -33,7 +33,7 @@ from release import checklist, config, demo, plan, publish, smoke  # noqa: E402
 from release.cache import CheckCache  # noqa: E402
 from release.localindex import LocalIndex  # noqa: E402
 from release.publish.preflight import preflight  # noqa: E402
-from release.publish.state import Release  # noqa: E402
+from release.publish.state import PublishOptions, Release  # noqa: E402
 
 
 def quiet(_: str) -> None:
@@ -86,7 +86,8 @@ def phases() -> list[tuple[str, float]]:
         cfg = config.load(project)
         plan.execute = execute
         started = time.perf_counter()
-        publish.run_publish(cfg, demo.DEMO_VERSION, yes=True, allow_unknown=True, out=quiet)
+        options = publish.PublishOptions(yes=True, allow_unknown=True)
+        publish.run_publish(cfg, demo.DEMO_VERSION, options, out=quiet)
         publish_wall = time.perf_counter() - started
         steps_total = sum(seconds for _, seconds in steps)
         timings.append(("publish: preflight", publish_wall - steps_total))
@@ -132,13 +133,9 @@ def preflight_with_and_without_cache(rounds: int) -> tuple[list[float], list[flo
             for use_cache, into in ((True, cached), (False, fresh)):
                 shown: list[str] = []
                 started = time.perf_counter()
+                options = PublishOptions(yes=True, allow_unknown=True, use_cache=use_cache)
                 preflight(
-                    Release(cfg, demo.DEMO_VERSION, yes=True),
-                    allow_unknown=True,
-                    security=False,
-                    run_checklist=True,
-                    use_cache=use_cache,
-                    out=shown.append,
+                    Release(cfg, demo.DEMO_VERSION, options), run_checklist=True, out=shown.append
                 )
                 into.append(time.perf_counter() - started)
                 if use_cache and not lines:  # the first: reusing what release-check recorded

@@ -92,9 +92,8 @@ def main() -> int:
         plan.execute = execute  # type: ignore[assignment]
         with waiting_recorded():
             started = time.perf_counter()
-            publish.run_publish(
-                cfg, demo.DEMO_VERSION, yes=True, allow_unknown=True, out=lambda _: None
-            )
+            options = publish.PublishOptions(yes=True, allow_unknown=True)
+            publish.run_publish(cfg, demo.DEMO_VERSION, options, out=lambda _: None)
             finished = time.perf_counter()
     finally:
         plan.execute = real_execute  # type: ignore[assignment]

@@ -68,16 +68,11 @@ def _bump(args: argparse.Namespace) -> int:
     from .git import Git
 
     cfg = _config(args)
+    options = bump.BumpOptions(
+        pre=args.pre, date=args.date, summary=args.summary, allow_empty=args.allow_empty
+    )
     return bump.run_bump(
-        cfg,
-        args.spec,
-        pre=args.pre,
-        date=args.date,
-        summary=args.summary,
-        allow_empty=args.allow_empty,
-        dry_run=args.dry_run,
-        tags=Git(cfg.root).tags(),
-        out=print,
+        cfg, args.spec, options, dry_run=args.dry_run, tags=Git(cfg.root).tags(), out=print
     )
 
 
@@ -115,19 +110,18 @@ def _plan(args: argparse.Namespace) -> int:
 def _publish(args: argparse.Namespace) -> int:
     from . import publish
 
-    return publish.run_publish(
-        _config(args),
-        args.version,
+    from .bump import BumpOptions
+
+    options = publish.PublishOptions(
+        BumpOptions(date=args.date, allow_empty=args.allow_empty),
         dry_run=args.dry_run,
         yes=args.yes,
         allow_unknown=args.allow_unknown,
         security=args.security,
         disclose=args.disclose,
-        date=args.date,
-        allow_empty=args.allow_empty,
         use_cache=not args.no_cache,
-        out=print,
     )
+    return publish.run_publish(_config(args), args.version, options, out=print)
 
 
 def _publish_test(args: argparse.Namespace) -> int:

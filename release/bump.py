@@ -36,6 +36,17 @@ class BumpPlan:
 
 
 @dataclass(frozen=True)
+class BumpOptions:
+    """How the version ``bump`` is given gets released; publish's bump step takes the same
+    (``--date``, ``--allow-empty``)."""
+
+    pre: str | None = None  # a, b or rc: the rule's next version as a pre-release
+    date: str | None = None  # the release date, YYYY-MM-DD; today when None
+    summary: str | None = None  # the Version Comparison table's summary
+    allow_empty: bool = False  # release an empty Unreleased section
+
+
+@dataclass(frozen=True)
 class _State:
     """What the files say before the bump."""
 
@@ -45,19 +56,13 @@ class _State:
 
 
 def plan_bump(
-    cfg: Config,
-    spec: str,
-    *,
-    pre: str | None = None,
-    date: str | None = None,
-    summary: str | None = None,
-    allow_empty: bool = False,
-    tags: Collection[str] = (),
+    cfg: Config, spec: str, options: BumpOptions = BumpOptions(), *, tags: Collection[str] = ()
 ) -> BumpPlan:
-    """Everything ``bump spec`` would write, after every check; raises instead of half-planning."""
-    day = release_date(date)
+    """Everything ``bump spec`` would write, after every check; raises instead of half-planning.
+    ``tags`` are the tags that exist (a tagged version was released)."""
+    day = release_date(options.date)
     state = _read_state(cfg)
-    target, note = _target(cfg, spec, pre, state)
+    target, note = _target(cfg, spec, options.pre, state)
     text = str(target)
     in_progress = _check_target(cfg, state, target, tags)
     edits = versions.edits_for(cfg, text, date=day)
@@ -74,7 +79,9 @@ def plan_bump(
         for copy in state.copies
         if copy.value != text
     ]
-    recorded = state.history.release(text, day, summary=summary, allow_empty=allow_empty)
+    recorded = state.history.release(
+        text, day, summary=options.summary, allow_empty=options.allow_empty
+    )
     edits.update(recorded.edits)
     messages += recorded.messages
     return BumpPlan(
@@ -98,19 +105,14 @@ def apply(plan: BumpPlan) -> None:
 def run_bump(
     cfg: Config,
     spec: str,
+    options: BumpOptions = BumpOptions(),
     *,
-    pre: str | None = None,
-    date: str | None = None,
-    summary: str | None = None,
-    allow_empty: bool = False,
     dry_run: bool = False,
     tags: Collection[str] = (),
     out: Out = print,
 ) -> int:
     """``bump``: plan, then print the diff (``dry_run``) or write every file together."""
-    plan = plan_bump(
-        cfg, spec, pre=pre, date=date, summary=summary, allow_empty=allow_empty, tags=tags
-    )
+    plan = plan_bump(cfg, spec, options, tags=tags)
     if plan.already_done:
         out(f"{plan.version} is already applied in every version copy and the changelog")
         out("nothing to do")

@@ -12,7 +12,16 @@ from pathlib import Path
 import pytest
 
 from release import config, files
-from release.bump import BumpPlan, apply, plan_bump, release_date, run_bump, run_notes, run_versions
+from release.bump import (
+    BumpOptions,
+    BumpPlan,
+    apply,
+    plan_bump,
+    release_date,
+    run_bump,
+    run_notes,
+    run_versions,
+)
 from release.errors import ChangelogError, NothingToRelease, UsageError, VersionError
 from release.pyproject import version_copies
 from tests.conftest import failing_replace
@@ -58,10 +67,13 @@ def set_unreleased(root: Path, body: str) -> None:
     replace_in(root / "CHANGELOG.md", UNRELEASED_BODY, body)
 
 
-def bumped(sample: Path, spec: str = "0.3.0", **options: object) -> list[str]:
+def bumped(
+    sample: Path, spec: str = "0.3.0", *, dry_run: bool = False, **options: object
+) -> list[str]:
     """Run ``run_bump`` on ``sample`` and return what it printed."""
     printed: list[str] = []
-    code = run_bump(load(sample), spec, date=DATE, out=printed.append, **options)  # type: ignore[arg-type]
+    chosen = BumpOptions(date=DATE, **options)  # type: ignore[arg-type]
+    code = run_bump(load(sample), spec, chosen, dry_run=dry_run, out=printed.append)
     assert code == 0
     return printed
 
@@ -104,12 +116,12 @@ def test_bump_twice_is_bump_once(sample: Path) -> None:
     printed = bumped(sample)
     assert snapshot(sample) == once
     assert printed[-1] == "nothing to do"
-    plan = plan_bump(load(sample), "0.3.0", date="2027-01-01")
+    plan = plan_bump(load(sample), "0.3.0", BumpOptions(date="2027-01-01"))
     assert plan.already_done and plan.edits == {}
 
 
 def full_plan(sample: Path) -> BumpPlan:
-    return plan_bump(load(sample), "0.3.0", date=DATE)
+    return plan_bump(load(sample), "0.3.0", BumpOptions(date=DATE))
 
 
 @pytest.mark.parametrize(
@@ -167,7 +179,7 @@ def test_auto_follows_the_decision_matrix(
     sample: Path, body: str, options: dict[str, str], expected: str
 ) -> None:
     set_unreleased(sample, body)
-    plan = plan_bump(load(sample), "auto", date=DATE, **options)  # type: ignore[arg-type]
+    plan = plan_bump(load(sample), "auto", BumpOptions(date=DATE, **options))  # type: ignore[arg-type]
     assert plan.version == expected
 
 
@@ -176,7 +188,7 @@ def test_auto_with_major_on_zero(sample: Path) -> None:
     replace_in(
         sample / "pyproject.toml", "[tool.release]\n", "[tool.release]\nmajor-on-zero = true\n"
     )
-    assert plan_bump(load(sample), "auto", date=DATE).version == "1.0.0"
+    assert plan_bump(load(sample), "auto", BumpOptions(date=DATE)).version == "1.0.0"
 
 
 @pytest.mark.parametrize("body", ["", "### Documentation\n- clearer README.\n"])
@@ -184,7 +196,7 @@ def test_auto_with_nothing_to_release_writes_nothing(sample: Path, body: str) ->
     set_unreleased(sample, body)
     before = snapshot(sample)
     with pytest.raises(NothingToRelease) as caught:
-        run_bump(load(sample), "auto", date=DATE, out=lambda line: None)
+        run_bump(load(sample), "auto", BumpOptions(date=DATE), out=lambda line: None)
     assert caught.value.exit_code == 1
     assert "no release needed" in caught.value.message
     assert snapshot(sample) == before
@@ -242,7 +254,7 @@ def test_versions_that_are_not_new_are_refused(
 ) -> None:
     before = snapshot(sample)
     with pytest.raises(VersionError) as caught:
-        run_bump(load(sample), spec, date=DATE, tags=tags, out=lambda line: None)
+        run_bump(load(sample), spec, BumpOptions(date=DATE), tags=tags, out=lambda line: None)
     assert says in caught.value.message
     assert caught.value.hint
     assert snapshot(sample) == before
@@ -255,14 +267,14 @@ def test_a_version_older_than_a_changelog_section_is_refused(sample: Path) -> No
         "## [0.4.0] - 2026-10-20\n\n### Fixed\n- x.\n\n## [0.2.0] - 2026-10-02",
     )
     with pytest.raises(VersionError) as caught:
-        plan_bump(load(sample), "0.3.0", date=DATE)
+        plan_bump(load(sample), "0.3.0", BumpOptions(date=DATE))
     assert caught.value.message == "0.3.0 is older than 0.4.0 in CHANGELOG.md"
 
 
 def test_a_tag_on_a_partly_applied_bump_is_refused(sample: Path) -> None:
     replace_in(sample / "pyproject.toml", 'version = "0.2.0"', 'version = "0.3.0"')
     with pytest.raises(VersionError) as caught:
-        plan_bump(load(sample), "0.3.0", date=DATE, tags={"v0.3.0"})
+        plan_bump(load(sample), "0.3.0", BumpOptions(date=DATE), tags={"v0.3.0"})
     assert "only partly applied" in caught.value.message
     assert "release a newer version: patch → 0.3.1" in caught.value.hint  # never "tag -d"
 
@@ -274,14 +286,14 @@ def test_a_tag_on_a_fully_applied_bump_is_fine(sample: Path) -> None:
 
 def test_pre_with_an_explicit_version_is_refused(sample: Path) -> None:
     with pytest.raises(UsageError) as caught:
-        plan_bump(load(sample), "0.3.0", pre="rc")
+        plan_bump(load(sample), "0.3.0", BumpOptions(pre="rc"))
     assert "0.3.0rc1" in caught.value.hint
 
 
 @pytest.mark.parametrize("date", ["2026-13-01", "2026-02-30", "02/10/2026", "2026-2-3", "today"])
 def test_a_bad_date_is_refused(sample: Path, date: str) -> None:
     with pytest.raises(UsageError) as caught:
-        plan_bump(load(sample), "0.3.0", date=date)
+        plan_bump(load(sample), "0.3.0", BumpOptions(date=date))
     assert "YYYY-MM-DD" in caught.value.message
 
 
@@ -302,7 +314,7 @@ def test_an_interrupted_bump_leaves_every_file_identical(
     before = snapshot(sample)
     monkeypatch.setattr("release.files.os.replace", failing_replace(fail_on, error))
     with pytest.raises(type(error)):
-        run_bump(load(sample), "0.3.0", date=DATE, out=lambda line: None)
+        run_bump(load(sample), "0.3.0", BumpOptions(date=DATE), out=lambda line: None)
     assert snapshot(sample) == before
     monkeypatch.undo()
     bumped(sample)  # and a re-run then does the whole bump
@@ -354,5 +366,5 @@ def test_run_notes(sample: Path) -> None:
 def test_a_missing_changelog(sample: Path) -> None:
     (sample / "CHANGELOG.md").unlink()
     with pytest.raises(ChangelogError) as caught:
-        plan_bump(load(sample), "0.3.0", date=DATE)
+        plan_bump(load(sample), "0.3.0", BumpOptions(date=DATE))
     assert "CHANGELOG.md does not exist" in caught.value.message

@@ -245,4 +245,6 @@ def test_local_publish_of_platform_wheels_requires_publish_from_ci(tmp_path: Pat
     assert 'publish-from = "ci"' in output
     assert sorted(path.name for path in root.rglob("*")) == before  # nothing written
     with pytest.raises(UsageError):
-        publish.run_publish(config.load(root), "1.2.1", dry_run=True, out=lambda _: None)
+        publish.run_publish(
+            config.load(root), "1.2.1", publish.PublishOptions(dry_run=True), out=lambda _: None
+        )

@@ -89,10 +89,10 @@ def test_unreachable_index_and_remote_stop_a_release_as_publish_says(
     with pytest.raises(ReleaseError) as caught:
         publish.preflight(
             publish.Release(
-                config.load(sample_repo), doctor.trial_version(config.load(sample_repo))
+                config.load(sample_repo),
+                doctor.trial_version(config.load(sample_repo)),
+                publish.PublishOptions(allow_unknown=True),
             ),
-            allow_unknown=True,
-            security=False,
             run_checklist=False,
             out=lambda _: None,
         )

@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterator
 import pytest
 
 from release import config, index, publish, pyproject
+from release.bump import BumpOptions
 from release.errors import Aborted, CheckFailed, GitError, ReleaseError, StepFailed
 from tests.conftest import engine_env, git, run_engine
 from tests.pypi_server import MakeServer, PypiServer, free_port, index_with_password
@@ -103,17 +104,16 @@ def run_publish(
     confirm: Callable[[str], bool] | None = None,
 ) -> int:
     """``publish`` in this process (so a step can be wrapped with a fault); output into ``lines``."""
-    return publish.run_publish(
-        config.load(s.project),
-        version,
+    options = publish.PublishOptions(
+        BumpOptions(date=date),
         yes=yes,
         allow_unknown=True,
         security=security,
         disclose=disclose,
         dry_run=dry_run,
-        date=date,
-        out=lines.append,
-        confirm=confirm,
+    )
+    return publish.run_publish(
+        config.load(s.project), version, options, out=lines.append, confirm=confirm
     )
 
 

@@ -8,8 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from release import killpoint
+from release import config, killpoint
 from release.git import Git
+from release.publish import Release, TagStep
 from release.publish import record as records
 from tests.conftest import git
 
@@ -70,3 +71,15 @@ def test_kill_point_kills_at_the_named_count_only() -> None:
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0 and done.stdout.split() == ["0", "1", "2"]
+
+
+def test_the_tag_step_says_what_the_record_holds(sample: Path) -> None:
+    """A local upload records the tested files' sha256 in the tag; with publish-from = "ci" CI
+    uploads its own build, the record names no file, and the plan says so."""
+    cfg = config.load(sample)
+    local = TagStep(Release(cfg, "0.3.0")).describe()
+    by_ci = TagStep(Release(cfg, "0.3.0", ci_uploads=True)).describe()
+    assert local == (
+        "annotated tag v0.3.0 (local): the notes verbatim and the sha256 of the tested files"
+    )
+    assert by_ci == "annotated tag v0.3.0 (local): the notes verbatim"

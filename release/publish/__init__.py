@@ -8,7 +8,7 @@ reaches the remote without its commit, and a package that does not install never
 
 from .commands import run_github_release, run_plan, run_publish, run_publish_test, run_upload
 from .preflight import preflight
-from .state import Release, verify_timeout
+from .state import PublishOptions, Release, verify_timeout
 from .remote import GitHubStep, PushStep, UploadStep, VerifyStep
 from .steps import BuildStep, BumpStep, CommitStep, SmokeStep, TagStep, TestsStep, steps
 
@@ -17,6 +17,7 @@ __all__ = [
     "BumpStep",
     "CommitStep",
     "GitHubStep",
+    "PublishOptions",
     "PushStep",
     "Release",
     "SmokeStep",

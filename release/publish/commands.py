@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Callable
 
 from .. import dist, index, matrixdist, plan
+from ..bump import release_date
 from ..config import Config
 from ..errors import Aborted, CheckFailed, ReleaseError, UsageError
 from ..output import STEP_INDENT, Out
 from ..version import parse_release_version
 from .preflight import Problem, preflight
-from .state import Release
+from .state import PublishOptions, Release
 from .remote import GitHubStep, VerifyStep
 from .steps import steps
 
@@ -32,54 +33,28 @@ def run_plan(cfg: Config, version: str, out: Out = print) -> int:
 def run_publish(
     cfg: Config,
     version: str,
+    options: PublishOptions = PublishOptions(),
     *,
-    dry_run: bool = False,
-    yes: bool = False,
-    allow_unknown: bool = False,
-    security: bool = False,
-    disclose: bool = False,
-    date: str | None = None,
-    allow_empty: bool = False,
-    use_cache: bool = True,
     out: Out = print,
     confirm: Callable[[str], bool] | None = None,
 ) -> int:
-    if date is not None:
-        from ..bump import release_date
-
-        date = release_date(date)  # a bad --date is bad input: exit 2 before anything
-    release = Release(
-        cfg,
-        _normalized(version, out),
-        yes=yes,
-        ci_uploads=cfg.publish_from == "ci",
-        date=date,
-        allow_empty=allow_empty,
-        no_cache=not use_cache,
-    )
+    if options.bump.date is not None:
+        release_date(options.bump.date)  # a bad --date is bad input: exit 2 before anything
+    release = Release(cfg, _normalized(version, out), options, ci_uploads=cfg.publish_from == "ci")
     _refuse_local_platform_wheels(release)
     out(f"Preflight for {cfg.name} {release.version}:")
-    preflight(
-        release,
-        allow_unknown=allow_unknown,
-        security=security,
-        disclose=disclose,
-        run_checklist=True,
-        use_cache=use_cache,
-        out=out,
-    )
+    preflight(release, run_checklist=True, out=out)
     out("  all preflight checks passed")
     the_steps = steps(release)
-    if dry_run:
+    if options.dry_run:
         out("\nDry run: these steps would run (nothing was changed):")
         out(plan.render(plan.survey(the_steps)))
         return 0
-    timings = plan.execute(
-        the_steps, confirm=None if yes else (confirm or plan.ask_terminal), out=out
-    )
+    ask = None if options.yes else (confirm or plan.ask_terminal)
+    timings = plan.execute(the_steps, confirm=ask, out=out)
     total = sum(seconds for _, seconds in timings)
     out(f"\nReleased {cfg.name} {release.version} in {total:.1f} s of steps.")
-    _after(release, security, out)
+    _after(release, out)
     return 0
 
 
@@ -98,7 +73,7 @@ def _refuse_local_platform_wheels(release: Release) -> None:
     )
 
 
-def _after(release: Release, security: bool, out: Out) -> None:
+def _after(release: Release, out: Out) -> None:
     cfg = release.cfg
     if cfg.publish_from == "ci":
         out(
@@ -113,7 +88,7 @@ def _after(release: Release, security: bool, out: Out) -> None:
             f"  (resolve pyproject/CHANGELOG conflicts by keeping {cfg.branch}'s Unreleased and "
             f"adding the [{release.version}] section), then git push {cfg.remote} {cfg.branch}"
         )
-    if security:
+    if release.options.security:
         repo = cfg.github_repo or "OWNER/REPO"
         out(
             "Security release published. Now publish the advisory:\n"

@@ -65,28 +65,11 @@ def run_checks(
     return checklist.run_items(context, items)
 
 
-def preflight(
-    release: Release,
-    *,
-    allow_unknown: bool,
-    security: bool,
-    run_checklist: bool,
-    out: Out,
-    disclose: bool = False,
-    use_cache: bool = True,
-) -> None:
+def preflight(release: Release, *, run_checklist: bool, out: Out) -> None:
     """Every check before anything changes; all problems are listed together. A checker's PASS
-    recorded for the same tree (by release-check) is reused and says so, unless ``use_cache`` is
-    False (``--no-cache``)."""
-    found = problems(
-        release,
-        allow_unknown=allow_unknown,
-        security=security,
-        disclose=disclose,
-        run_checklist=run_checklist,
-        no_cache=not use_cache,
-        out=out,
-    )
+    recorded for the same tree (by release-check) is reused and says so, unless the release's
+    options say ``--no-cache``."""
+    found = problems(release, run_checklist=run_checklist, out=out)
     if not found:
         return
     listing = "\n".join(f"  - {problem}" for problem in found)
@@ -99,17 +82,9 @@ def preflight(
     raise CheckFailed(text, "fix them and re-run")
 
 
-def problems(
-    release: Release,
-    *,
-    allow_unknown: bool = False,
-    security: bool = False,
-    disclose: bool = False,
-    run_checklist: bool = False,
-    no_cache: bool = False,
-    out: Out = print,
-) -> list[Problem]:
-    cfg, git = release.cfg, release.git
+def problems(release: Release, *, run_checklist: bool = False, out: Out = print) -> list[Problem]:
+    """What would stop the release, as its options (``--security``, ``--allow-unknown``, …) ask."""
+    cfg, git, options = release.cfg, release.git, release.options
     if not git.is_repo():
         return [Problem(f"{cfg.root} is not a git repository", "git init and commit the project")]
     found: list[Problem] = []
@@ -123,12 +98,12 @@ def problems(
         verify_timeout()  # read after the first upload: a typo must stop the release before it
     except UsageError as error:
         found.append(Problem(error.message, error.hint))
-    if security:
-        _check_security(release, found, disclose)
+    if options.security:
+        _check_security(release, found, options.disclose)
     if run_checklist and not started:
-        for row in run_checks(release, PREFLIGHT_ITEMS, no_cache=no_cache):
+        for row in run_checks(release, PREFLIGHT_ITEMS, no_cache=not options.use_cache):
             if row.status == checklist.FAIL or (
-                row.status == checklist.UNKNOWN and not allow_unknown
+                row.status == checklist.UNKNOWN and not options.allow_unknown
             ):
                 fix = row.fix or "see above"
                 if row.status == checklist.UNKNOWN:

@@ -38,18 +38,29 @@ def verify_timeout() -> float:
         ) from exc
 
 
+@dataclass(frozen=True)
+class PublishOptions:
+    """What ``publish`` is asked for beyond the version (its flags): built once, then carried by
+    the :class:`Release` to the preflight and the steps."""
+
+    bump: bump.BumpOptions = bump.BumpOptions()  # --date, --allow-empty: the bump step's
+    dry_run: bool = False
+    yes: bool = False  # do not ask before the first irreversible step
+    allow_unknown: bool = False  # an UNKNOWN checklist row does not stop the release
+    security: bool = False  # a security release: its notes need a Security entry
+    disclose: bool = False  # a security release whose notes may name CVE ids or exploits
+    use_cache: bool = True  # reuse a checker's PASS recorded for the same tree
+
+
 @dataclass
 class Release:
     """Everything the steps of one release share."""
 
     cfg: Config
     version: str
-    yes: bool = False
+    options: PublishOptions = PublishOptions()
     #: publish-from = "ci" in a local ``publish``: CI uploads one build to both indexes.
     ci_uploads: bool = False
-    date: str | None = None
-    allow_empty: bool = False
-    no_cache: bool = False
     git: Git = field(init=False)
     _remote: dict[str, str] | None = field(init=False, default=None)
     _bump_commit: dict[str, bool] = field(init=False, default_factory=dict)
@@ -187,11 +198,7 @@ class Release:
 
     def bump_plan(self) -> bump.BumpPlan:
         return bump.plan_bump(
-            self.cfg,
-            self.version,
-            date=self.date,
-            allow_empty=self.allow_empty,
-            tags=self.git.tags() - {self.tag},
+            self.cfg, self.version, self.options.bump, tags=self.git.tags() - {self.tag}
         )
 
     def bump_of(self, base: str, date: str | None) -> dict[str, str] | None:
@@ -201,9 +208,8 @@ class Release:
             source = self.git.export(base, Path(scratch) / "src")
             try:
                 there = config.load(source, tags=self.git.tags())
-                planned = bump.plan_bump(
-                    there, self.version, date=date, allow_empty=True, tags=set()
-                )
+                options = bump.BumpOptions(date=date, allow_empty=True)
+                planned = bump.plan_bump(there, self.version, options, tags=set())
             except ReleaseError:
                 return None
             return {there.relative(path): text for path, text in planned.edits.items()}
@@ -243,7 +249,7 @@ class Release:
         text = (
             self.cfg.changelog.read_text(encoding="utf-8") if self.cfg.changelog.is_file() else None
         )
-        result = self.bump_of("HEAD", self._section_date(text) or self.date) or {}
+        result = self.bump_of("HEAD", self._section_date(text) or self.options.bump.date) or {}
         foreign = []
         for path in changed:
             target = self.cfg.root / path

@@ -184,10 +184,9 @@ class TagStep(_Step):
     title = "tag"
 
     def describe(self) -> str:
-        return (
-            f"annotated tag {self.r.tag} (local): the notes verbatim and the sha256 of the "
-            "tested files"
-        )
+        # With publish-from = "ci" the files are CI's build: the record names none.
+        files = "" if self.r.ci_uploads else " and the sha256 of the tested files"
+        return f"annotated tag {self.r.tag} (local): the notes verbatim{files}"
 
     def is_done(self) -> bool:
         tag = self.r.release_tag()
