@@ -86,8 +86,7 @@ def run(out: Out = print, keep: bool = False) -> int:
         project = prepare_project(workdir, out)
 
         _banner(out, "2. two local package indexes (pypiserver on 127.0.0.1)")
-        test_index.start()
-        prod_index.start()
+        LocalIndex.start_together(test_index, prod_index)
         out(f"test index:       {test_index.index_url}\nproduction index: {prod_index.index_url}")
 
         _banner(out, f"3. nox-release publish {DEMO_VERSION} --yes")

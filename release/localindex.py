@@ -82,6 +82,23 @@ class LocalIndex:
             "is pypiserver installed (pip install pypiserver) and the port free?",
         )
 
+    @staticmethod
+    def start_together(*indexes: LocalIndex) -> None:
+        """Start several servers at once: all launched, then each waited for (their Python
+        start-ups overlap). One that does not come up goes through :meth:`start` again, with its
+        port-race retries and its error."""
+        pending = [server for server in indexes if not server.running]
+        answered = [server._health_checks_logged() for server in pending]
+        for server in pending:
+            server._launch()
+        for server, before in zip(pending, answered):
+            if not server._wait_until_up(before):
+                lost_race = server._port_chosen_here and "in use" in server._log_text()
+                server.stop()
+                if lost_race:
+                    server.port = free_port()
+                server.start()
+
     def _log_text(self) -> str:
         if not self.log_path.exists():
             return ""

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import re
 import time
@@ -150,11 +151,46 @@ def _served_by(url: str, project: str, index_url: str) -> bool:
 def install_dependencies(
     venv: Venv, project: str, version: str, index_url: str, extra_index_url: str | None
 ) -> SmokeResult:
-    """The dependencies of the installed release, from the index (and the extra index, if any)."""
+    """The dependencies of the installed release, from the index (and the extra index, if any).
+
+    A release whose installed METADATA declares no requirement for this environment (no
+    Requires-Dist, or only ones whose markers do not apply here) has nothing to install: pip is
+    not started for it."""
     what = f"install the dependencies of {project} {version}"
+    declared = declared_requirements(venv, project)
+    if declared == []:
+        return SmokeResult(
+            what, True, "none to install (its METADATA declares none for this environment)"
+        )
     extra = ["--extra-index-url", extra_index_url] if extra_index_url else []
     args = ["--no-cache-dir", "--index-url", index_url, *extra, f"{project}=={version}"]
     result = _pip_install(venv, what, args, isolated_pip_env())
     if not result.ok:
         return _pip_failed(what, result)
     return SmokeResult(what, True, "dependencies resolved")
+
+
+def declared_requirements(venv: Venv, project: str) -> list[Requirement] | None:
+    """The Requires-Dist of ``project`` as installed in the venv that apply to the venv's Python
+    (the engine's own: the venv is made from it), extras not requested; None when the venv holds no
+    readable METADATA of it (the caller then lets pip find out)."""
+    found = [
+        dist
+        for dist in importlib.metadata.distributions(path=[str(p) for p in _site_packages(venv)])
+        if canonicalize_name(dist.metadata["Name"] or "") == canonicalize_name(project)
+    ]
+    if len(found) != 1:
+        return None
+    requirements = []
+    for line in found[0].requires or []:
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement:
+            return None
+        if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+            requirements.append(requirement)
+    return requirements
+
+
+def _site_packages(venv: Venv) -> list[Path]:
+    return [*venv.root.glob("lib/python*/site-packages"), *venv.root.glob("Lib/site-packages")]

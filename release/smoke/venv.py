@@ -1,7 +1,8 @@
 """Brand-new venvs for smoke tests, pip acting on them, and the environments their commands run in.
 
 A venv is based on the interpreter the engine runs in and holds no pip: packages are installed with
-the engine's pip and its ``--python`` option from outside. Everything a smoke check runs has the
+the engine's pip, run by the venv's interpreter (what ``pip --python`` does, without its extra
+Python start-up). Everything a smoke check runs has the
 venv's ``bin`` first on PATH, no PYTHONPATH and a scratch directory as cwd, so the source tree can
 never be what gets imported. :func:`scratch_venv` removes venv and scratch directory afterwards,
 whatever happened.
@@ -109,11 +110,16 @@ def scratch_venv(prefix: str) -> Iterator[Venv]:
 def pip(python: Path) -> list[str | Path]:
     """A pip command line acting on the venv of ``python``.
 
-    The engine's own pip with ``--python`` avoids installing pip into every fresh venv; when the
-    engine has none (or one too old for ``--python``), the venv gets pip from ``ensurepip``, which
-    needs no network.
+    The engine's own pip, run by the venv's interpreter, avoids installing pip into every fresh
+    venv. ``pip --python VENV`` does exactly that by starting a second Python that runs pip's
+    ``__pip-runner__.py`` inside the venv; starting that runner directly saves one Python start-up
+    per install. When the engine has no pip (or one too old for ``--python``), the venv gets pip
+    from ``ensurepip``, which needs no network.
     """
     if _engine_pip_usable():
+        runner = _engine_pip_runner()
+        if runner is not None:
+            return [python, runner]
         return [sys.executable, "-m", "pip", "--python", python]
     if proc.run([python, "-m", "pip", "--version"], timeout=COMMAND_TIMEOUT).ok:
         return [python, "-m", "pip"]
@@ -125,6 +131,14 @@ def pip(python: Path) -> list[str | Path]:
         hint="install pip in the environment that runs the release (python -m ensurepip)",
     )
     return [python, "-m", "pip"]
+
+
+def _engine_pip_runner() -> Path | None:
+    """pip's ``__pip-runner__.py`` (what ``pip --python`` runs in the other interpreter)."""
+    spec = importlib.util.find_spec("pip")
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    runner = Path(locations[0]) / "__pip-runner__.py" if locations else None
+    return runner if runner is not None and runner.is_file() else None
 
 
 def _engine_pip_usable() -> bool:
