@@ -410,7 +410,7 @@ def test_install_from_index_installs_from_that_index(
         *COMMANDS,
     ]
     # the install report names the file pip downloaded: the wheel, from this server
-    assert results[0].detail == f"downloaded {pypi_server.url}/packages/{WHEEL}"
+    assert results[0].detail.startswith(f"downloaded {pypi_server.url}/packages/{WHEEL}")
     assert f"/packages/{WHEEL}" in pypi_server.requested()
 
 
@@ -538,7 +538,7 @@ def test_dependencies_may_come_from_the_extra_index_but_the_project_may_not(
     served = len(production.requested())
     results = verify(production.index_url)
     assert all(result.ok for result in results), result_lines(results)
-    assert results[0].detail == f"downloaded {test_index.url}/packages/{WHEEL}"
+    assert results[0].detail.startswith(f"downloaded {test_index.url}/packages/{WHEEL}")
     from_production = production.requested()[served:]
     assert any(path.startswith("/packages/omi_helper-1.0-") for path in from_production)
     assert f"/packages/{WHEEL}" not in from_production

@@ -127,9 +127,9 @@ class VerifyStep(_IndexStep):
 
     def describe(self) -> str:
         return (
-            f"pip install {self.r.cfg.name}=={self.r.version} from "
+            f"install {self.r.cfg.name}=={self.r.version} from "
             f"{index.display_url(self.index_url)} alone in a "
-            "fresh venv, then the smoke checks"
+            "fresh venv (uv or pip), then the smoke checks"
         )
 
     def _wheel_sha(self) -> str | None:

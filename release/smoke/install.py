@@ -9,6 +9,9 @@
   proxy, timeout) that change how pip connects, never where it looks. The project itself is
   installed from the index alone (``--no-deps``) and the install report must show the file came from
   there; :func:`install_dependencies` then installs its dependencies, which may use the extra index.
+
+Where uv is on PATH it does both faster, in the cases where it provably does the same (see
+:mod:`.uvinstall`); everything else is pip, as above.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from packaging.utils import canonicalize_name
 from .. import index, proc
 from ..errors import PackageIndexError
 from ..version import same_version
+from . import uvinstall
 from .checks import SmokeResult
 from .venv import INSTALL_TIMEOUT, Venv, isolated_pip_env, machine_pip_env, pip
 
@@ -56,6 +60,9 @@ def _pip_failed(what: str, result: proc.Result, lines: int = 25) -> SmokeResult:
 def install_wheel(venv: Venv, wheel: Path) -> SmokeResult:
     """Install the wheel file, its dependencies found the way the machine's pip finds them."""
     what = f"install {wheel.name}"
+    fast = uvinstall.install_wheel(venv, wheel, what)
+    if fast is not None:
+        return fast
     result = _pip_install(venv, what, [wheel.resolve()], machine_pip_env())
     if not result.ok:
         return _pip_failed(what, result, 15)
@@ -68,7 +75,8 @@ def install_release(
     """``project==version`` from ``index_url`` alone, without dependencies, proven to come from there.
 
     A freshly uploaded file can take a while to show on an index (CDN caches), so a "no such
-    version" answer is retried with backoff until ``timeout`` seconds have passed.
+    version" answer (the index's listing, or pip's) is retried with backoff until ``timeout``
+    seconds have passed.
     """
     what = f"install {project}=={version} from {index.display_url(index_url)}"
     deadline = time.monotonic() + timeout
@@ -77,20 +85,27 @@ def install_release(
     report = venv.scratch / "pip-report.json"
     while True:
         attempts += 1
-        args: list[str | Path] = ["--no-cache-dir", "--no-deps", "--index-url", index_url]
-        args += ["--report", report, f"{project}=={version}"]
-        result = _pip_install(venv, what, args, isolated_pip_env())
-        if result.ok:
-            return prove_origin(what, report, project, version, index_url)
-        if not _project_missing(result.output, project):
-            return _pip_failed(what, result)
+        fast = uvinstall.install_release(venv, project, version, index_url, what)
+        if isinstance(fast, SmokeResult):
+            return fast
+        if fast == uvinstall.NOT_LISTED:
+            last = f"the index lists no file of {project} {version}"
+        else:
+            args: list[str | Path] = ["--no-cache-dir", "--no-deps", "--index-url", index_url]
+            args += ["--report", report, f"{project}=={version}"]
+            result = _pip_install(venv, what, args, isolated_pip_env())
+            if result.ok:
+                return prove_origin(what, report, project, version, index_url)
+            if not _project_missing(result.output, project):
+                return _pip_failed(what, result)
+            last = result.tail(3)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return SmokeResult(
                 what,
                 False,
                 f"{project} {version} was still not on the index after {timeout:.0f} s "
-                f"({attempts} attempts): {result.tail(3)}",
+                f"({attempts} attempts): {last}",
             )
         time.sleep(min(delay, remaining))
         delay = min(delay * 2, 10.0)
@@ -181,15 +196,7 @@ def declared_requirements(venv: Venv, project: str) -> list[Requirement] | None:
     ]
     if len(found) != 1:
         return None
-    requirements = []
-    for line in found[0].requires or []:
-        try:
-            requirement = Requirement(line)
-        except InvalidRequirement:
-            return None
-        if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-            requirements.append(requirement)
-    return requirements
+    return uvinstall.applicable(found[0].requires or [])
 
 
 def _site_packages(venv: Venv) -> list[Path]:

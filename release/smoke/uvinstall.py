@@ -1,0 +1,241 @@
+"""Installing with uv where it is on PATH: one native start-up instead of pip's Python one.
+
+uv is only used where what it does is what pip would do, and is proven afterwards; anything else
+(and any failure of uv) is left to pip (:mod:`.install`), which then decides and reports:
+
+* :func:`install_wheel` -- a wheel *file* that declares no dependency for this environment: there
+  is nothing to resolve, so the file alone is installed (``--no-deps --no-index``) and the
+  machine's pip configuration, which only matters for finding dependencies, has nothing to change.
+* :func:`install_release` -- ``project==version`` from one index, when that index lists a wheel of
+  that version: uv sees that index alone (``--no-config``, no ``UV_*`` variable, ``--no-cache``,
+  ``--no-deps``). Then the origin is proven from the files: the wheel the index lists for the
+  installed tags is downloaded from the URL the index gives, its sha256 must be the one the index
+  lists, and every file of that wheel must be in the venv with the same bytes.
+"""
+
+from __future__ import annotations
+
+import email.message
+import email.parser
+import hashlib
+import io
+import shutil
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import Sequence
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.tags import Tag, parse_tag
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+
+from .. import index, proc
+from ..errors import PackageIndexError
+from ..version import same_version
+from .checks import SmokeResult
+from .venv import INSTALL_TIMEOUT, Venv
+
+
+def uv_binary() -> str | None:
+    return shutil.which("uv")
+
+
+def applicable(requires_dist: Sequence[str]) -> list[Requirement] | None:
+    """The requirements (Requires-Dist lines) whose markers hold for the Python the engine runs
+    (the smoke venvs are made from it), no extra requested; None if one cannot be parsed."""
+    found = []
+    for line in requires_dist:
+        try:
+            requirement = Requirement(line)
+        except InvalidRequirement:
+            return None
+        if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+            found.append(requirement)
+    return found
+
+
+def _wheel_requires(wheel: Path) -> list[str] | None:
+    """The Requires-Dist lines of the wheel's METADATA; None when it cannot be read."""
+    try:
+        with zipfile.ZipFile(wheel) as archive:
+            names = [
+                name
+                for name in archive.namelist()
+                if name.count("/") == 1 and name.endswith(".dist-info/METADATA")
+            ]
+            if len(names) != 1:
+                return None
+            text = archive.read(names[0]).decode("utf-8", errors="replace")
+    except (OSError, zipfile.BadZipFile):
+        return None
+    return list(email.parser.HeaderParser().parsestr(text).get_all("Requires-Dist") or [])
+
+
+def _uv_install(uv: str, venv: Venv, args: Sequence[str | Path]) -> proc.Result:
+    command: list[str | Path] = [uv, "pip", "install", "--python", venv.python, "--no-config"]
+    command += ["--no-cache", "--no-deps", *args]
+    return proc.run(
+        command,
+        env=proc.clean_pip_env({"UV_PYTHON_DOWNLOADS": "never"}),
+        cwd=venv.scratch,
+        timeout=INSTALL_TIMEOUT,
+    )
+
+
+def install_wheel(venv: Venv, wheel: Path, what: str) -> SmokeResult | None:
+    """The wheel file by uv when it declares no dependency here; None: leave it to pip."""
+    uv = uv_binary()
+    requires = _wheel_requires(wheel)
+    if uv is None or requires is None or applicable(requires) != []:
+        return None
+    if not _uv_install(uv, venv, ["--no-index", wheel.resolve()]).ok:
+        return None
+    return SmokeResult(
+        what,
+        True,
+        f"installed into a fresh venv with {venv.python} (uv; it declares no dependency)",
+    )
+
+
+NOT_LISTED = "not listed"
+"""What :func:`install_release` answers when the index lists no file of that version (yet)."""
+
+
+def install_release(
+    venv: Venv, project: str, version: str, index_url: str, what: str
+) -> SmokeResult | str | None:
+    """``project==version`` from ``index_url`` alone by uv, its origin proven from the files.
+
+    :data:`NOT_LISTED` when the index lists no file of that version (yet); None when uv cannot
+    do it (not on PATH, no wheel listed, the index unreadable, uv failed): leave it to pip."""
+    uv = uv_binary()
+    if uv is None:
+        return None
+    try:
+        files = _listed(index_url, project, version)
+    except PackageIndexError:
+        return None
+    if not files:
+        return NOT_LISTED
+    wheels = [entry for entry in files if entry.filename.endswith(".whl")]
+    if not wheels:
+        return None
+    if not _uv_install(uv, venv, ["--index-url", index_url, f"{project}=={version}"]).ok:
+        return None
+    return _prove(what, venv, project, version, wheels)
+
+
+def _listed(index_url: str, project: str, version: str) -> list[index.IndexFile]:
+    """The files of ``project`` ``version`` the index lists (wheels and sdists)."""
+    found = []
+    for entry in index.list_files(index_url, project):
+        try:
+            if entry.filename.endswith(".whl"):
+                name, listed, _build, _tags = parse_wheel_filename(entry.filename)
+            else:
+                name, listed = parse_sdist_filename(entry.filename)
+        except (InvalidWheelFilename, InvalidSdistFilename):
+            continue
+        if name == canonicalize_name(project) and same_version(str(listed), version):
+            found.append(entry)
+    return found
+
+
+def _installed(venv: Venv, project: str, version: str) -> Path | None:
+    """The ``*.dist-info`` directory of ``project`` ``version`` in the venv."""
+    for site in [
+        *venv.root.glob("lib/python*/site-packages"),
+        *venv.root.glob("Lib/site-packages"),
+    ]:
+        for dist_info in site.glob("*.dist-info"):
+            headers = _headers(dist_info / "METADATA")
+            if headers is None:
+                continue
+            name, found = headers.get("Name") or "", headers.get("Version") or ""
+            if canonicalize_name(name) == canonicalize_name(project) and same_version(
+                found, version
+            ):
+                return dist_info
+    return None
+
+
+def _headers(path: Path) -> email.message.Message | None:
+    try:
+        return email.parser.HeaderParser().parsestr(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _prove(
+    what: str, venv: Venv, project: str, version: str, wheels: list[index.IndexFile]
+) -> SmokeResult:
+    dist_info = _installed(venv, project, version)
+    wheel_file = _headers(dist_info / "WHEEL") if dist_info is not None else None
+    if dist_info is None or wheel_file is None:
+        return SmokeResult(what, False, f"uv installed no readable {project} {version} in the venv")
+    tags: set[Tag] = set()
+    for line in wheel_file.get_all("Tag") or []:
+        tags |= set(parse_tag(line.strip()))
+    candidates = [entry for entry in wheels if parse_wheel_filename(entry.filename)[3] & tags]
+    problems = []
+    for entry in candidates:
+        problem = _same_files(entry, dist_info.parent)
+        if problem is None:
+            return SmokeResult(
+                what,
+                True,
+                f"downloaded {index.display_url(entry.url)} (by uv; every file of that wheel "
+                "is installed byte for byte)",
+            )
+        problems.append(f"{entry.filename}: {problem}")
+    listed = ", ".join(entry.filename for entry in wheels)
+    return SmokeResult(
+        what,
+        False,
+        "the installed files are not those of a wheel the index lists "
+        f"({'; '.join(problems) or 'no listed wheel has the installed tags: ' + listed})",
+    )
+
+
+def _same_files(entry: index.IndexFile, site: Path) -> str | None:
+    """None when every file of the wheel at ``entry.url`` (whose sha256 is the listed one) is
+    installed in ``site`` with the same bytes; else what differs."""
+    try:
+        data = index.download(entry.url)
+    except PackageIndexError as error:
+        return error.message
+    if entry.sha256 is not None and hashlib.sha256(data).hexdigest() != entry.sha256:
+        return "its bytes do not have the sha256 the index lists"
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return "not a zip archive"
+    differing = []
+    with archive:
+        for member in archive.infolist():
+            path = PurePosixPath(member.filename)
+            if member.is_dir() or path.parts[0].endswith(".data") or _is_record(path):
+                continue  # .data/ is installed elsewhere (scripts, headers); RECORD is rewritten
+            installed = site.joinpath(*path.parts)
+            try:
+                same = installed.read_bytes() == archive.read(member)
+            except OSError:
+                same = False
+            if not same:
+                differing.append(member.filename)
+    if differing:
+        return f"{len(differing)} file(s) differ or are missing: {', '.join(differing[:5])}"
+    return None
+
+
+def _is_record(path: PurePosixPath) -> bool:
+    return (
+        len(path.parts) == 2
+        and path.parts[0].endswith(".dist-info")
+        and (path.name.startswith("RECORD"))
+    )
