@@ -12,6 +12,7 @@ from __future__ import annotations
 import email.parser
 import importlib.metadata
 import shutil
+import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,6 +59,36 @@ def expected_names(name: str, version: str) -> tuple[str, str]:
     return f"{prefix}-{normalized}.tar.gz", f"{prefix}-{normalized}-"
 
 
+# sdist and wheel built in ONE isolated environment, through build's API (``python -m build
+# --sdist --wheel`` makes and fills a second environment for the wheel). Each backend hook still
+# runs in a fresh subprocess (pyproject_hooks), as PEP 517 asks of a frontend.
+_BUILD_BOTH = """\
+import sys
+from build import BuildException, BuildBackendException, ProjectBuilder
+from build.env import DefaultIsolatedEnv
+
+installer, srcdir, outdir = sys.argv[1:4]
+try:
+    isolated = DefaultIsolatedEnv(installer=installer) if installer != "pip" else DefaultIsolatedEnv()
+    with isolated as env:
+        print(f"* isolated build environment ({installer})", flush=True)
+        builder = ProjectBuilder.from_isolated_env(env, srcdir)
+        env.install(builder.build_system_requires)
+        for distribution in ("sdist", "wheel"):
+            print(f"* getting the build dependencies for {distribution}", flush=True)
+            env.install(builder.get_requires_for_build(distribution))
+            print(f"* building the {distribution}", flush=True)
+            print(builder.build(distribution, outdir), flush=True)
+except (BuildException, BuildBackendException) as error:
+    cause = getattr(error, "exception", None)
+    backend_traceback = getattr(cause, "traceback", None)  # BackendUnavailable carries one
+    if backend_traceback:
+        print(str(backend_traceback).rstrip(), file=sys.stderr)
+    print(f"ERROR {error}", file=sys.stderr)
+    raise SystemExit(1)
+"""
+
+
 def build(project_dir: Path, outdir: Path) -> list[Path]:
     """Build sdist and wheel of ``project_dir`` into a freshly emptied ``outdir``."""
     project_dir = project_dir.resolve()
@@ -70,18 +101,27 @@ def build(project_dir: Path, outdir: Path) -> list[Path]:
     proc.require_module("build", purpose="builds the sdist and the wheel (python -m build)")
     if outdir.exists():
         shutil.rmtree(outdir)
-    args = ["--sdist", "--wheel", "--outdir", str(outdir), str(project_dir)]
-    if _uv_installer_usable():
-        args[:0] = ["--installer", "uv"]
+    installer = "uv" if _uv_installer_usable() else "pip"
     result = proc.run(
-        proc.python_tool("build", *args), cwd=project_dir, timeout=BUILD_TIMEOUT, what="build"
+        [sys.executable, "-c", _BUILD_BOTH, installer, project_dir, outdir],
+        cwd=project_dir,
+        timeout=BUILD_TIMEOUT,
+        what="build",
     )
     if not result.ok:
         raise ToolFailed(
-            f"python -m build failed (exit {result.returncode}):\n{result.tail(30)}",
+            f"the build (build {_build_version()}, sdist and wheel) failed "
+            f"(exit {result.returncode}):\n{result.tail(30)}",
             "fix the packaging error shown above (pyproject.toml, build backend) and re-run",
         )
     return sorted(path for path in outdir.iterdir() if path.is_file())
+
+
+def _build_version() -> str:
+    try:
+        return importlib.metadata.version("build")
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
 
 
 def _uv_installer_usable() -> bool:

@@ -198,7 +198,7 @@ def test_build_failure_shows_the_tool_output(tmp_path: Path) -> None:
     pyproject.write_text(pyproject.read_text().replace('version = "0.2.0"', 'version = "zero"'))
     with pytest.raises(ToolFailed) as caught:
         dist.build(project, project / "dist")
-    assert "python -m build failed" in caught.value.message
+    assert "sdist and wheel) failed" in caught.value.message
     assert "zero" in caught.value.message
 
 
