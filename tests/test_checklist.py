@@ -185,3 +185,23 @@ def test_a_tag_checkout_in_ci_is_on_the_release_branch(sample_repo: Path) -> Non
     git(sample_repo, "commit", "--quiet", "-m", "local only")
     assert checklist.branch_item(ctx)[0].status == "FAIL"
     assert checklist.tree_item(ctx)[0].status == "FAIL"
+
+
+@pytest.mark.slow
+def test_a_readme_pypi_cannot_render_fails_the_build_row_and_the_smoke_test_still_runs(
+    sample_repo: Path,
+) -> None:
+    """twine check and the smoke test run side by side on the built files: both rows report."""
+    (sample_repo / "README.rst").write_text("Title\n=====\n\n.. nosuchdirective::\n")
+    pyproject = sample_repo / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace('readme = "README.md"', 'readme = "README.rst"')
+    )
+    git(sample_repo, "add", "README.rst")
+    commit_all(sample_repo, "an RST README")
+    build_row, smoke_row = checklist.package_item(
+        checklist.Context(config.load(sample_repo, env={}))
+    )
+    assert build_row.item == "build" and build_row.status == "FAIL"
+    assert "twine check --strict found problems" in build_row.reason
+    assert smoke_row.item == "smoke" and smoke_row.status == "PASS", smoke_row

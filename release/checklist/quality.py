@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .. import checkers, tools
@@ -74,26 +75,35 @@ def typecheck_item(ctx: Context) -> list[Row]:
 
 def package_item(ctx: Context) -> list[Row]:
     """Build into a scratch dir (dist/ is left alone) and smoke-test the wheel (a platform-wheel
-    project: this machine's wheel; CI's matrix builds the others)."""
+    project: this machine's wheel; CI's matrix builds the others). ``twine check`` and the smoke
+    test only read the built files: they run side by side."""
     from .. import dist, matrixdist, smoke
 
     with tempfile.TemporaryDirectory(prefix="release-check-dist-") as scratch:
+        outdir = Path(scratch) / "dist"
         try:
             source = _copy_of_the_tree(ctx.cfg, Path(scratch) / "src")
-            files = dist.build_dist(ctx.cfg, Path(scratch) / "dist", source=source, out=quiet)
+            dist.build(source, outdir)
+            files = dist.check_dist(outdir, ctx.cfg.name, dist.built_version(ctx.cfg, outdir))
         except ReleaseError as error:
             return [
                 Row("build", FAIL, error.message.splitlines()[0], error.hint),
                 Row("smoke", SKIPPED, "nothing was built"),
             ]
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            twine = pool.submit(dist.twine_check, files.all)
+            try:
+                results = smoke.smoke_dist(ctx.cfg, outdir, out=quiet)
+                smoke_row = Row("smoke", PASS, f"{len(results)} checks in a brand-new venv")
+            except ReleaseError as error:
+                smoke_row = Row("smoke", FAIL, " ".join(error.message.split()), error.hint)
+            try:
+                twine.result()
+            except ReleaseError as error:
+                return [Row("build", FAIL, error.message.splitlines()[0], error.hint), smoke_row]
         built = f"{files.sdist.name}, {files.wheel.name}, twine check ok"
         note = matrixdist.local_build_note(ctx.cfg)
-        build_row = Row("build", PASS, f"{built}; {note}" if note else built)
-        try:
-            results = smoke.smoke_dist(ctx.cfg, files.sdist.parent, out=quiet)
-        except ReleaseError as error:
-            return [build_row, Row("smoke", FAIL, " ".join(error.message.split()), error.hint)]
-        return [build_row, Row("smoke", PASS, f"{len(results)} checks in a brand-new venv")]
+        return [Row("build", PASS, f"{built}; {note}" if note else built), smoke_row]
 
 
 def _copy_of_the_tree(cfg: Config, dest: Path) -> Path:
