@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping, Sequence
 
 import pytest
 from filelock import FileLock
@@ -171,6 +171,22 @@ def sample_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target / "dist"
 
 
+#: The sample's release files at 0.2.0, by name: the assets of the GitHub tests.
+ASSET_WHEEL = "omi_openclaw-0.2.0-py3-none-any.whl"
+ASSET_SDIST = "omi_openclaw-0.2.0.tar.gz"
+
+
+def write_assets(folder: Path) -> list[Path]:
+    """``folder`` with a wheel and an sdist of the sample at 0.2.0, to attach to a GitHub release:
+    made-up bytes (GitHub stores an asset as it is, unread), of two sizes."""
+    folder.mkdir()
+    wheel = folder / ASSET_WHEEL
+    wheel.write_bytes(b"PK\x03\x04 wheel bytes of omi-openclaw 0.2.0\n" * 40)
+    sdist = folder / ASSET_SDIST
+    sdist.write_bytes(b"\x1f\x8b sdist bytes of omi-openclaw 0.2.0\n" * 55)
+    return [wheel, sdist]
+
+
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
     """A copy of the sample project (no git)."""
@@ -185,6 +201,16 @@ def sample_repo(tmp_path: Path) -> Iterator[Path]:
 
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (outside .git, ignored ones included) and its bytes: what a
+    command wrote, or that it wrote nothing."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and ".git" not in path.relative_to(root).parts
+    }
 
 
 def tree_copy(target: Path) -> Path:
@@ -212,18 +238,27 @@ def engine_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def run_captured(
+    argv: Sequence[str | Path], cwd: Path, env: Mapping[str, str], timeout: float
+) -> subprocess.CompletedProcess[str]:
+    """Run ``argv`` in ``cwd`` as a user would, its output captured as UTF-8 text."""
+    return subprocess.run(
+        [str(arg) for arg in argv],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
+
+
 def run_engine(
     project: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 600
 ) -> subprocess.CompletedProcess[str]:
     """Run ``python -m release ARGS`` in ``project`` as a user would, capturing its output."""
     import sys
 
-    return subprocess.run(
-        [sys.executable, "-m", "release", *args],
-        cwd=project,
-        env=env or engine_env(),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=timeout,
+    return run_captured(
+        [sys.executable, "-m", "release", *args], project, env or engine_env(), timeout
     )

@@ -8,10 +8,8 @@ stderr with a ``fix:`` hint, and leave every file byte-identical.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,9 +18,10 @@ import pytest
 from release.demo import SAMPLE
 import tomlkit
 
+from tests.conftest import engine_env, git, run_engine
+
 HERE = Path(__file__).parent
 CORPUS = HERE / "bad_input"
-REPO_ROOT = HERE.parent
 
 
 @dataclass(frozen=True)
@@ -69,15 +68,6 @@ def hashes(root: Path) -> dict[str, str]:
     }
 
 
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=Corpus", "-c", "user.email=corpus@example.invalid", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-    )
-
-
 def prepare(case: Case, root: Path) -> Path:
     """A copy of the sample with the case's breakage applied."""
     project = root / "omi"
@@ -101,16 +91,8 @@ def prepare(case: Case, root: Path) -> Path:
 
 
 def run_release(project: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "release", *args],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-    )
+    env = engine_env(PYTHONDONTWRITEBYTECODE="1")
+    return run_engine(project, *args, env=env, timeout=60)
 
 
 def check_refused(case: Case, tmp_path: Path, exit_code: int) -> None:

@@ -24,7 +24,7 @@ from release.bump import (
 )
 from release.errors import ChangelogError, NothingToRelease, UsageError, VersionError
 from release.pyproject import version_copies
-from tests.conftest import failing_replace
+from tests.conftest import failing_replace, snapshot
 
 DATE = "2026-11-01"
 UNRELEASED_BODY = """\
@@ -42,15 +42,6 @@ CHANGED = [
     "src/omi_openclaw/__init__.py",
     "src/omi_openclaw/cli.py",
 ]
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` (outside .git) and its bytes."""
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and ".git" not in path.relative_to(root).parts
-    }
 
 
 def load(root: Path) -> config.Config:

@@ -14,7 +14,7 @@ import pytest
 from release import config
 from release.checklist import Context, changelog_item
 
-from .conftest import git, run_engine
+from .conftest import git, run_engine, snapshot
 
 PROJECTS = Path(__file__).parent / "projects"
 DATE = "2026-12-01"
@@ -124,14 +124,6 @@ def released_repo(name: str, tag: str | None, tmp_path: Path) -> Path:
     git(project, "add", "NEWS")
     git(project, "commit", "--quiet", "-m", "Add the shape command")
     return project
-
-
-def snapshot(project: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(project).as_posix(): path.read_bytes()
-        for path in sorted(project.rglob("*"))
-        if path.is_file() and ".git" not in path.relative_to(project).parts
-    }
 
 
 def diff_lines(before: bytes, after: bytes) -> tuple[list[str], list[str]]:

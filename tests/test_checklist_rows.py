@@ -9,14 +9,13 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from release import checklist, config, tools
-from tests.conftest import REPO, engine_env, git, make_repo, run_engine
+from tests.conftest import REPO, engine_env, git, make_repo, run_captured, run_engine, snapshot
 
 pytestmark = pytest.mark.slow  # runs pytest under coverage, builds, creates venvs
 
@@ -145,15 +144,6 @@ def test_coverage_command_reports_both_bars_when_ours_is_missed(cov62: Path) -> 
     assert "no coverage data" not in done.stdout + done.stderr
 
 
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file under ``root`` except .git, ignored ones included, with its bytes."""
-    return {
-        str(path.relative_to(root)): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and ".git" not in path.relative_to(root).parts
-    }
-
-
 def test_release_check_changes_nothing_in_a_setuptools_project(cov62: Path, tmp_path: Path) -> None:
     (cov62 / "noxfile.py").write_text("import release.sessions  # noqa: F401\n", encoding="utf-8")
     git(cov62, "add", "noxfile.py")
@@ -165,16 +155,8 @@ def test_release_check_changes_nothing_in_a_setuptools_project(cov62: Path, tmp_
     env["PYTHONPATH"] = str(REPO)  # the noxfile imports release.sessions from this checkout
 
     # the session installs the project (-e .) and runs the engine's check in that environment
-    done = subprocess.run(
-        [sys.executable, "-m", "nox", "--no-color", "--envdir", str(tmp_path / "nox")]
-        + ["-s", "release-check"],
-        cwd=cov62,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=900,
-    )
+    nox = [sys.executable, "-m", "nox", "--no-color", "--envdir", str(tmp_path / "nox")]
+    done = run_captured(nox + ["-s", "release-check"], cov62, env, timeout=900)
 
     output = done.stdout + done.stderr
     build_line = next(line for line in output.splitlines() if line.startswith("build "))

@@ -13,25 +13,18 @@ import pytest
 from release import github
 from release.errors import CredentialsError, GitHubError, ReleaseError, StepFailed
 from release.github import GitHub, ReleaseReport, is_prerelease
+from tests.conftest import ASSET_SDIST as SDIST, ASSET_WHEEL as WHEEL, write_assets
 from tests.fake_github import FAKE_TOKEN, FakeGitHub
 
 pytestmark = pytest.mark.slow  # every test here starts the fake's loopback servers
 
 TAG = "v0.2.0"
 SHA = "3f2a9c0d1e4b5a69788796a5b4c3d2e1f0a9b8c7"
-WHEEL = "omi_openclaw-0.2.0-py3-none-any.whl"
-SDIST = "omi_openclaw-0.2.0.tar.gz"
 
 
 @pytest.fixture
 def dist(tmp_path: Path) -> list[Path]:
-    folder = tmp_path / "dist"
-    folder.mkdir()
-    wheel = folder / WHEEL
-    wheel.write_bytes(b"PK\x03\x04 wheel bytes of omi-openclaw 0.2.0\n" * 40)
-    sdist = folder / SDIST
-    sdist.write_bytes(b"\x1f\x8b sdist bytes of omi-openclaw 0.2.0\n" * 55)
-    return [wheel, sdist]
+    return write_assets(tmp_path / "dist")
 
 
 def client(fake: FakeGitHub, **env: str) -> GitHub:

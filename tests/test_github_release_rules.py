@@ -10,23 +10,16 @@ import pytest
 from release import checklist, config
 from release.errors import GitHubError
 from release.github import GitHub, should_be_latest, tagged_versions
-from tests.conftest import engine_env, git, run_engine
+from tests.conftest import ASSET_SDIST as SDIST, ASSET_WHEEL as WHEEL
+from tests.conftest import engine_env, git, run_engine, write_assets
 from tests.fake_github import FakeGitHub
 
 TAG = "v0.2.0"
-WHEEL = "omi_openclaw-0.2.0-py3-none-any.whl"
-SDIST = "omi_openclaw-0.2.0.tar.gz"
 
 
 @pytest.fixture
 def dist(tmp_path: Path) -> list[Path]:
-    folder = tmp_path / "dist"
-    folder.mkdir()
-    wheel = folder / WHEEL
-    wheel.write_bytes(b"PK\x03\x04 wheel of omi-openclaw 0.2.0\n" * 30)
-    sdist = folder / SDIST
-    sdist.write_bytes(b"\x1f\x8b sdist of omi-openclaw 0.2.0\n" * 30)
-    return [wheel, sdist]
+    return write_assets(tmp_path / "dist")
 
 
 def publish(

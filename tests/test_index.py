@@ -389,19 +389,31 @@ def test_credentials_in_the_index_url_are_sent_but_never_shown(fake_index: FakeI
 # --- install_from_index --------------------------------------------------------------------
 
 
+def install_sample(
+    index_url: str,
+    *,
+    extra_index_url: str | None = None,
+    commands: list[str] = COMMANDS,
+    timeout: float = 120.0,
+) -> list[smoke.SmokeResult]:
+    """``install_from_index`` of the sample at 0.2.0 from ``index_url``, then its smoke checks."""
+    return smoke.install_from_index(
+        project=PROJECT,
+        version="0.2.0",
+        index_url=index_url,
+        extra_index_url=extra_index_url,
+        package="omi_openclaw",
+        commands=commands,
+        timeout=timeout,
+    )
+
+
 @pytest.mark.slow
 def test_install_from_index_installs_from_that_index(
     pypi_server: PypiServer, files: list[Path], tmp_path: Path
 ) -> None:
     do_upload(pypi_server, files, twine_credentials(tmp_path))
-    results = smoke.install_from_index(
-        project=PROJECT,
-        version="0.2.0",
-        index_url=pypi_server.index_url,
-        extra_index_url=None,
-        package="omi_openclaw",
-        commands=COMMANDS,
-    )
+    results = install_sample(pypi_server.index_url)
     assert all(result.ok for result in results), result_lines(results)
     assert [result.what for result in results] == [
         f"install {PROJECT}==0.2.0 from {pypi_server.index_url}",
@@ -431,15 +443,7 @@ def test_install_from_index_ignores_the_machines_pip_configuration(
     monkeypatch.setenv("PIP_EXTRA_INDEX_URL", elsewhere.index_url)
     monkeypatch.setenv("PIP_INDEX_URL", elsewhere.index_url)
     before = len(elsewhere.requested())
-    results = smoke.install_from_index(
-        project=PROJECT,
-        version="0.2.0",
-        index_url=target.index_url,
-        extra_index_url=None,
-        package="omi_openclaw",
-        commands=COMMANDS,
-        timeout=1.0,
-    )
+    results = install_sample(target.index_url, timeout=1.0)
     assert len(results) == 1 and not results[0].ok
     assert "was still not on the index after 1 s" in results[0].detail
     assert "/simple/omi-openclaw/" in target.requested()
@@ -472,15 +476,7 @@ def test_install_from_index_waits_for_the_index_to_catch_up(
     thread = threading.Thread(target=upload_once_pip_has_looked)
     thread.start()
     try:
-        results = smoke.install_from_index(
-            project=PROJECT,
-            version="0.2.0",
-            index_url=pypi_server.index_url,
-            extra_index_url=None,
-            package="omi_openclaw",
-            commands=["omi --version"],
-            timeout=600.0,
-        )
+        results = install_sample(pypi_server.index_url, commands=["omi --version"], timeout=600.0)
     finally:
         finished.set()
         thread.join()
@@ -522,14 +518,8 @@ def test_dependencies_may_come_from_the_extra_index_but_the_project_may_not(
     do_upload(production, release, env)  # also on production: pip must still take the test one
 
     def verify(extra: str | None) -> list[smoke.SmokeResult]:
-        return smoke.install_from_index(
-            project=PROJECT,
-            version="0.2.0",
-            index_url=test_index.index_url,
-            extra_index_url=extra,
-            package="omi_openclaw",
-            commands=["omi --version"],
-            timeout=5.0,
+        return install_sample(
+            test_index.index_url, extra_index_url=extra, commands=["omi --version"], timeout=5.0
         )
 
     without = verify(None)

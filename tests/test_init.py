@@ -13,7 +13,7 @@ import tomlkit
 from release import adopt
 from release.adopt.proposal import NOX_IMPORT, add_table, noxfile_with_import
 
-from .conftest import git, run_engine
+from .conftest import git, run_engine, snapshot
 
 PROJECTS = Path(__file__).parent / "projects"
 yaml: Any = importlib.import_module("yaml")  # PyYAML, a test extra (no type stubs)
@@ -28,14 +28,6 @@ def repo_of(name: str, tmp_path: Path, *tags: str) -> Path:
     for tag in tags:
         git(project, "tag", tag)
     return project
-
-
-def snapshot(project: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(project).as_posix(): path.read_bytes()
-        for path in sorted(project.rglob("*"))
-        if path.is_file() and ".git" not in path.relative_to(project).parts
-    }
 
 
 def release_table(project: Path) -> dict[str, object]:

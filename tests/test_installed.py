@@ -9,26 +9,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from release import proc, smoke
-from tests.conftest import REPO, git, make_repo, tree_copy
+from tests.conftest import REPO, git, make_repo, run_captured, tree_copy
 
 
 def _run(args: list[str | Path], cwd: Path, env: dict[str, str]) -> str:
-    done = subprocess.run(
-        [str(arg) for arg in args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=1800,
-    )
+    done = run_captured(args, cwd, env, timeout=1800)
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
     return output

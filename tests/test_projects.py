@@ -16,7 +16,7 @@ from release import config
 from release.checklist import FAIL, PASS, Context, changelog_item, versions_item
 from release.versions import tagged
 
-from .conftest import git, run_engine
+from .conftest import git, run_engine, snapshot
 
 PROJECTS = Path(__file__).parent / "projects"
 DATE = "2026-12-01"
@@ -97,14 +97,6 @@ def released_repo(shape: Shape, tmp_path: Path) -> Path:
         # what the build hook leaves in a developer's tree (git-ignored): never a version copy
         (project / shape.generated).write_text("__version__ = version = '1.2.1.dev1'\n")
     return project
-
-
-def snapshot(project: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(project).as_posix(): path.read_bytes()
-        for path in sorted(project.rglob("*"))
-        if path.is_file() and ".git" not in path.relative_to(project).parts
-    }
 
 
 def only_versions_changed(before: bytes, after: bytes) -> bool:

@@ -155,21 +155,54 @@ def test_every_module_under_source_is_scanned_and_drift_is_seen(tmp_path: Path) 
     assert edits[tmp_path / "src/demo_pkg/cli.py"] == "__version__ = '0.2.0'\n"
 
 
-def test_setuptools_attr_form(tmp_path: Path) -> None:
-    make_project(
-        tmp_path,
-        version_line='dynamic = ["version"]',
-        extra='[tool.setuptools.dynamic]\nversion = {attr = "demo_pkg.about.__version__"}\n',
-        modules={
-            "__init__.py": "from .about import __version__\n",
-            "about.py": "__version__ = '0.5.1'\n",
-        },
-    )
+@pytest.mark.parametrize(
+    ("extra", "modules", "copy", "edit"),
+    [
+        pytest.param(
+            '[tool.setuptools.dynamic]\nversion = {attr = "demo_pkg.about.__version__"}\n',
+            {
+                "__init__.py": "from .about import __version__\n",
+                "about.py": "__version__ = '0.5.1'\n",
+            },
+            ("about.py", 1, "0.5.1", "module"),
+            ("0.6.0", "__version__ = '0.6.0'\n"),
+            id="setuptools-attr",
+        ),
+        pytest.param(
+            '[tool.hatch.version]\npath = "src/demo_pkg/__about__.py"\n',
+            {
+                "__init__.py": "from .__about__ import __version__\n",
+                "__about__.py": '# about\n__version__ = "0.2.0"\n',
+            },
+            ("__about__.py", 2, "0.2.0", "module"),
+            ("0.2.1", '# about\n__version__ = "0.2.1"\n'),
+            id="hatch-path",
+        ),
+        pytest.param(
+            "[tool.hatch.version]\n"
+            'path = "src/demo_pkg/meta.txt"\n'
+            "pattern = 'release: (?P<version>[^\\s]+)'\n",
+            {"__init__.py": "", "meta.txt": "name: demo\nrelease: 0.2.0\n"},
+            ("meta.txt", 2, "0.2.0", "version-file"),
+            ("0.3.0", "name: demo\nrelease: 0.3.0\n"),
+            id="hatch-custom-pattern",
+        ),
+    ],
+)
+def test_the_file_the_backend_reads_is_the_one_copy(
+    tmp_path: Path,
+    extra: str,
+    modules: dict[str, str],
+    copy: tuple[str, int, str, str],
+    edit: tuple[str, str],
+) -> None:
+    make_project(tmp_path, version_line='dynamic = ["version"]', extra=extra, modules=modules)
     cfg = load(tmp_path)
-    about = tmp_path / "src/demo_pkg/about.py"
-    assert current_version(cfg) == "0.5.1"
-    assert version_copies(cfg) == [VersionCopy(about, 1, "0.5.1", "module")]
-    assert edits_for(cfg, "0.6.0") == {about: "__version__ = '0.6.0'\n"}
+    name, line, value, kind = copy
+    path = tmp_path / "src/demo_pkg" / name
+    assert current_version(cfg) == value
+    assert version_copies(cfg) == [VersionCopy(path, line, value, kind)]
+    assert edits_for(cfg, edit[0]) == {path: edit[1]}
 
 
 def test_setuptools_attr_naming_a_missing_module(tmp_path: Path) -> None:
@@ -194,39 +227,6 @@ def test_setuptools_file_form(tmp_path: Path) -> None:
     cfg = load(tmp_path)
     assert version_copies(cfg)[0] == VersionCopy(tmp_path / "VERSION", 1, "0.2.0", "version-file")
     assert edits_for(cfg, "0.3.0")[tmp_path / "VERSION"] == "0.3.0\n"
-
-
-def test_hatch_path_form(tmp_path: Path) -> None:
-    make_project(
-        tmp_path,
-        version_line='dynamic = ["version"]',
-        extra='[tool.hatch.version]\npath = "src/demo_pkg/__about__.py"\n',
-        modules={
-            "__init__.py": "from .__about__ import __version__\n",
-            "__about__.py": '# about\n__version__ = "0.2.0"\n',
-        },
-    )
-    cfg = load(tmp_path)
-    about = tmp_path / "src/demo_pkg/__about__.py"
-    assert version_copies(cfg) == [VersionCopy(about, 2, "0.2.0", "module")]
-    assert edits_for(cfg, "0.2.1") == {about: '# about\n__version__ = "0.2.1"\n'}
-
-
-def test_hatch_custom_pattern(tmp_path: Path) -> None:
-    make_project(
-        tmp_path,
-        version_line='dynamic = ["version"]',
-        extra=(
-            "[tool.hatch.version]\n"
-            'path = "src/demo_pkg/meta.txt"\n'
-            "pattern = 'release: (?P<version>[^\\s]+)'\n"
-        ),
-        modules={"__init__.py": "", "meta.txt": "name: demo\nrelease: 0.2.0\n"},
-    )
-    cfg = load(tmp_path)
-    meta = tmp_path / "src/demo_pkg/meta.txt"
-    assert version_copies(cfg) == [VersionCopy(meta, 2, "0.2.0", "version-file")]
-    assert edits_for(cfg, "0.3.0") == {meta: "name: demo\nrelease: 0.3.0\n"}
 
 
 def test_hatch_vcs_source_is_the_tag_and_never_refused(tmp_path: Path) -> None:

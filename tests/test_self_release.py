@@ -32,7 +32,7 @@ import pytest
 
 from release import changelog
 from release.config import read_pyproject
-from tests.conftest import REPO, engine_env, git, make_repo, run_engine
+from tests.conftest import REPO, engine_env, git, make_repo, run_captured, run_engine
 from tests.fake_github import FakeGitHub
 from tests.pypi_server import MakeServer
 from tests.test_workflows import RELEASE, load, nox_sessions
@@ -161,15 +161,7 @@ def test_this_repository_releases_itself(
             command = line  # the version from the tag
         else:
             continue  # installing nox/uv, signing attestations: not needed here
-        done = subprocess.run(
-            ["bash", "-c", command],
-            cwd=ci,
-            env=env,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=900,
-        )
+        done = run_captured(["bash", "-c", command], ci, env, timeout=900)
         assert done.returncode == 0, f"{job}: {command}\n{done.stdout}\n{done.stderr}"
         if nox_sessions(line):
             ran.append(ENGINE[nox_sessions(line)[0]])
