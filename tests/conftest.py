@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Callable, Iterator, Mapping, Sequence
+from typing import Callable, Iterator, Mapping, ParamSpec, Protocol, Sequence, TypeVar
 
 import pytest
 from filelock import FileLock
@@ -15,6 +15,9 @@ from filelock import FileLock
 from release.demo import SAMPLE
 
 pytest_plugins = ["tests.pypi_server", "tests.fake_github"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 # The sessions of the outward contract (../shared/INTERFACE.md).
@@ -109,18 +112,34 @@ def _tools_start_fast(monkeypatch: pytest.MonkeyPatch, _mypy_cache: Path) -> Non
     monkeypatch.setenv("MYPY_CACHE_DIR", str(_mypy_cache))
 
 
-def failing_replace(fail_on: int, error: BaseException) -> Callable[[object, object], None]:
-    """An ``os.replace`` that raises ``error`` on its ``fail_on``-th call (1-based)."""
-    real = os.replace
-    calls = {"n": 0}
+def failing(
+    real: Callable[P, R], fail_on: int, error: BaseException, *, from_then_on: bool = False
+) -> Callable[P, R]:
+    """``real``, except that its ``fail_on``-th call (1-based) raises ``error``, and with
+    ``from_then_on`` every later call too."""
+    calls = 0
 
-    def replace(src: object, dst: object) -> None:
-        calls["n"] += 1
-        if calls["n"] == fail_on:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        nonlocal calls
+        calls += 1
+        if calls == fail_on or (from_then_on and calls > fail_on):
             raise error
-        real(src, dst)  # type: ignore[arg-type]
+        return real(*args, **kwargs)
 
-    return replace
+    return wrapper
+
+
+def failing_replace(fail_on: int, error: BaseException) -> Callable[..., None]:
+    """An ``os.replace`` that raises ``error`` on its ``fail_on``-th call (1-based)."""
+    return failing(os.replace, fail_on, error)
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    """Edit ``path`` in place as a user would: ``old`` (which must be there) becomes ``new``,
+    every other byte (line endings too) kept."""
+    text = path.read_bytes().decode("utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_bytes(text.replace(old, new).encode("utf-8"))
 
 
 def copy_sample(dest: Path) -> Path:
@@ -239,18 +258,53 @@ def engine_env(**extra: str) -> dict[str, str]:
 
 
 def run_captured(
-    argv: Sequence[str | Path], cwd: Path, env: Mapping[str, str], timeout: float
+    argv: Sequence[str | Path],
+    cwd: Path,
+    env: Mapping[str, str],
+    timeout: float,
+    *,
+    no_terminal: bool = False,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``argv`` in ``cwd`` as a user would, its output captured as UTF-8 text."""
+    """Run ``argv`` in ``cwd`` as a user would, its output captured as UTF-8 text; with
+    ``no_terminal``, stdin is /dev/null: nobody there to answer."""
     return subprocess.run(
         [str(arg) for arg in argv],
         cwd=cwd,
         env=env,
+        stdin=subprocess.DEVNULL if no_terminal else None,
         capture_output=True,
         text=True,
         encoding="utf-8",
         timeout=timeout,
     )
+
+
+class StartedIndex(Protocol):
+    """A package index a test started (:class:`tests.pypi_server.PypiServer`,
+    :class:`release.localindex.LocalIndex`)."""
+
+    @property
+    def upload_url(self) -> str: ...
+
+    @property
+    def index_url(self) -> str: ...
+
+
+def indexes_env(test: StartedIndex, production: StartedIndex) -> dict[str, str]:
+    """The engine's environment naming ``test`` the test index and ``production`` the index."""
+    return {
+        "RELEASE_TEST_UPLOAD_URL": test.upload_url,
+        "RELEASE_TEST_INDEX_URL": test.index_url,
+        "RELEASE_UPLOAD_URL": production.upload_url,
+        "RELEASE_INDEX_URL": production.index_url,
+    }
+
+
+def purelib(python: Path | str) -> Path:
+    """Where ``python`` (a venv's interpreter) installs pure-Python packages."""
+    code = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    done = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True)
+    return Path(done.stdout.strip())
 
 
 def run_engine(

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from release.localindex import LocalIndex
+from tests.conftest import indexes_env
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "release" / "sample"
@@ -75,12 +76,7 @@ class Shell:
             self.servers.append(server)
             server.start()
         self.extra_env.update(
-            RELEASE_TEST_UPLOAD_URL=test.upload_url,
-            RELEASE_TEST_INDEX_URL=test.index_url,
-            RELEASE_UPLOAD_URL=prod.upload_url,
-            RELEASE_INDEX_URL=prod.index_url,
-            TWINE_USERNAME="omi",
-            TWINE_PASSWORD="not-a-secret",
+            indexes_env(test, prod), TWINE_USERNAME="omi", TWINE_PASSWORD="not-a-secret"
         )
 
     def _run(self, command: str) -> subprocess.CompletedProcess[str]:

@@ -24,7 +24,7 @@ from release.bump import (
 )
 from release.errors import ChangelogError, NothingToRelease, UsageError, VersionError
 from release.pyproject import version_copies
-from tests.conftest import failing_replace, snapshot
+from tests.conftest import failing_replace, replace_in, snapshot
 
 DATE = "2026-11-01"
 UNRELEASED_BODY = """\
@@ -46,12 +46,6 @@ CHANGED = [
 
 def load(root: Path) -> config.Config:
     return config.load(root, env={})
-
-
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = files.read_text(path)
-    assert old in text, f"{old!r} not in {path}"
-    path.write_bytes(text.replace(old, new).encode())
 
 
 def set_unreleased(root: Path, body: str) -> None:

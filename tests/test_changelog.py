@@ -42,6 +42,15 @@ def sample_released() -> str:
     )
 
 
+# small()'s compare links once 0.3.0 is released.
+LINKS_WITH_0_3_0 = (
+    f"[Unreleased]: {BASE}/compare/v0.3.0...HEAD\n"
+    f"[0.3.0]: {BASE}/compare/v0.2.0...v0.3.0\n"
+    f"[0.2.0]: {BASE}/compare/v0.1.0...v0.2.0\n"
+    f"[0.1.0]: {BASE}/releases/tag/v0.1.0\n"
+)
+
+
 def small(unreleased: str = "### Added\n- Something new.\n", tail: str = "") -> str:
     """A small changelog: Unreleased, 0.2.0 and 0.1.0, compare links, then ``tail``."""
     return (
@@ -405,12 +414,7 @@ def test_release_adds_a_missing_unreleased_link_above_the_others() -> None:
 
     released = changelog.release(text, "0.3.0", DAY)
 
-    assert released.endswith(
-        f"[Unreleased]: {BASE}/compare/v0.3.0...HEAD\n"
-        f"[0.3.0]: {BASE}/compare/v0.2.0...v0.3.0\n"
-        f"[0.2.0]: {BASE}/compare/v0.1.0...v0.2.0\n"
-        f"[0.1.0]: {BASE}/releases/tag/v0.1.0\n"
-    )
+    assert released.endswith(LINKS_WITH_0_3_0)
 
 
 def test_release_uses_a_hand_written_dated_section() -> None:
@@ -458,12 +462,7 @@ def test_release_completes_an_older_section_in_version_order() -> None:
 
     completed = changelog.release(text, "0.2.0", DAY)
 
-    assert completed.endswith(
-        f"[Unreleased]: {BASE}/compare/v0.3.0...HEAD\n"
-        f"[0.3.0]: {BASE}/compare/v0.2.0...v0.3.0\n"
-        f"[0.2.0]: {BASE}/compare/v0.1.0...v0.2.0\n"
-        f"[0.1.0]: {BASE}/releases/tag/v0.1.0\n"
-    )
+    assert completed.endswith(LINKS_WITH_0_3_0)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from release import checklist, config
-from tests.conftest import engine_env, git, run_engine
+from tests.conftest import engine_env, git, replace_in, run_engine
 
 
 def rows_of(report: Path) -> dict[str, dict[str, str]]:
@@ -49,7 +49,7 @@ def test_clean_sample_passes_with_a_truthful_table(sample_repo: Path, tmp_path: 
 @pytest.mark.slow
 def test_black_violation_fails(sample_repo: Path, tmp_path: Path) -> None:
     cli = sample_repo / "src" / "omi_openclaw" / "cli.py"
-    cli.write_text(cli.read_text().replace("STATE_FILE = ", "STATE_FILE =  "))
+    replace_in(cli, "STATE_FILE = ", "STATE_FILE =  ")
     commit_all(sample_repo, "badly formatted")
     code, output, rows = check(sample_repo, tmp_path)
     assert code == 1, output
@@ -74,11 +74,7 @@ def test_failing_test_fails_tests_row(sample_repo: Path, tmp_path: Path) -> None
 @pytest.mark.slow
 def test_coverage_below_threshold_fails(sample_repo: Path, tmp_path: Path) -> None:
     pyproject = sample_repo / "pyproject.toml"
-    pyproject.write_text(
-        pyproject.read_text().replace(
-            "[tool.release]\n", "[tool.release]\ncoverage-threshold = 99.5\n"
-        )
-    )
+    replace_in(pyproject, "[tool.release]\n", "[tool.release]\ncoverage-threshold = 99.5\n")
     commit_all(sample_repo, "a high bar")
     code, output, rows = check(sample_repo, tmp_path)
     assert code == 1, output
@@ -90,11 +86,9 @@ def test_coverage_below_threshold_fails(sample_repo: Path, tmp_path: Path) -> No
 @pytest.mark.slow
 def test_version_drift_fails_smoke_and_versions(sample_repo: Path, tmp_path: Path) -> None:
     init = sample_repo / "src" / "omi_openclaw" / "__init__.py"
-    init.write_text(init.read_text().replace('"0.2.0"', '"0.1.9"'))
+    replace_in(init, '"0.2.0"', '"0.1.9"')
     test_file = sample_repo / "tests" / "test_cli.py"  # keep the sample's own tests green
-    test_file.write_text(
-        test_file.read_text().replace("assert cli.__version__ ==", "assert cli.__version__ !=")
-    )
+    replace_in(test_file, "assert cli.__version__ ==", "assert cli.__version__ !=")
     commit_all(sample_repo, "a forgotten version")
     code, output, rows = check(sample_repo, tmp_path)
     assert code == 1, output

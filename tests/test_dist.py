@@ -15,6 +15,7 @@ import tomlkit
 from release import dist, smoke
 from release.errors import CheckFailed, ToolFailed, UsageError
 from release.demo import SAMPLE
+from tests.conftest import purelib
 
 NAME = "omi-openclaw"
 SDIST = "omi_openclaw-0.2.0.tar.gz"
@@ -207,15 +208,10 @@ def test_a_missing_build_tool_is_named_as_missing(tmp_path: Path) -> None:
     """In a venv with the engine's imports but without build, ``python -m release build`` says
     build is missing (not that the project's packaging is broken) and writes nothing."""
     python = smoke.fresh_venv(tmp_path / "venv")
-    purelib = subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    site = purelib(python)
     for module in (packaging, tomlkit):
         assert module.__file__ is not None
-        shutil.copytree(Path(module.__file__).parent, Path(purelib, module.__name__))
+        shutil.copytree(Path(module.__file__).parent, site / module.__name__)
     project = copy_sample(tmp_path / "sample")
     env = dict(os.environ, PYTHONPATH=str(Path(dist.__file__).parent.parent))
     done = subprocess.run(

@@ -10,7 +10,7 @@ import pytest
 
 from release import files
 from release.files import read_text, unified_diff, write_together
-from tests.conftest import failing_replace
+from tests.conftest import failing, failing_replace
 
 
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
@@ -77,15 +77,7 @@ def test_a_rename_failing_on_every_call_is_still_restored(
     """Restoring falls back to writing in place when renames keep failing after the first."""
     root = three[0].parent
     before = snapshot(root)
-    real = os.replace
-    calls = {"n": 0}
-
-    def replace(src: object, dst: object) -> None:
-        calls["n"] += 1
-        if calls["n"] >= 3:
-            raise PermissionError("denied")
-        real(src, dst)  # type: ignore[arg-type]
-
+    replace = failing(os.replace, 3, PermissionError("denied"), from_then_on=True)
     monkeypatch.setattr("release.files.os.replace", replace)
     with pytest.raises(PermissionError):
         write_together({path: "changed\n" for path in three})
@@ -97,16 +89,7 @@ def test_a_failing_temp_write_changes_nothing(
 ) -> None:
     root = three[0].parent
     before = snapshot(root)
-    real = files._write_temp
-    calls = {"n": 0}
-
-    def write_temp(path: Path, data: bytes, mode: int | None) -> Path:
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise KeyboardInterrupt
-        return real(path, data, mode)
-
-    monkeypatch.setattr(files, "_write_temp", write_temp)
+    monkeypatch.setattr(files, "_write_temp", failing(files._write_temp, 3, KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
         write_together({path: "changed\n" for path in three})
     assert snapshot(root) == before

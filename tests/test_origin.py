@@ -23,7 +23,7 @@ import pytest
 
 from release import __version__, origin, smoke
 from release.errors import UsageError
-from tests.conftest import REPO, tree_copy
+from tests.conftest import REPO, purelib, tree_copy
 
 
 def test_no_direct_url_means_the_index() -> None:
@@ -103,13 +103,8 @@ _ASK = "import json, pathlib, release.origin as o; print(json.dumps(o.engine_ori
 def _venv(where: Path) -> Path:
     """A fresh venv that sees this environment's packages (tomlkit, hatchling) after its own."""
     python = smoke.fresh_venv(where)
-    purelib = subprocess.run(
-        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    Path(purelib, "zz_outer.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    site = purelib(python)
+    (site / "zz_outer.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     return python
 
 

@@ -25,7 +25,7 @@ import pytest
 from release import config, index, publish, pyproject
 from release.bump import BumpOptions
 from release.errors import Aborted, CheckFailed, GitError, ReleaseError, StepFailed
-from tests.conftest import engine_env, git, run_engine
+from tests.conftest import engine_env, git, indexes_env, run_captured, run_engine
 from tests.pypi_server import MakeServer, PypiServer, free_port, index_with_password
 
 pytestmark = pytest.mark.slow
@@ -79,10 +79,8 @@ def rig(sample_repo: Path, make_pypi_server: MakeServer, monkeypatch: pytest.Mon
         secret=f"pw-marker-{uuid.uuid4().hex}",
     )
     write_hook(s.remote / "hooks" / "post-receive", f"cat >> '{s.push_log}'\n")
-    monkeypatch.setenv("RELEASE_TEST_UPLOAD_URL", s.test_index.upload_url)
-    monkeypatch.setenv("RELEASE_TEST_INDEX_URL", s.test_index.index_url)
-    monkeypatch.setenv("RELEASE_UPLOAD_URL", s.prod_index.upload_url)
-    monkeypatch.setenv("RELEASE_INDEX_URL", s.prod_index.index_url)
+    for name, value in indexes_env(s.test_index, s.prod_index).items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("TWINE_USERNAME", "tester")
     monkeypatch.setenv("TWINE_PASSWORD", s.secret)
     monkeypatch.setenv("RELEASE_VERIFY_TIMEOUT", "20")
@@ -119,16 +117,8 @@ def run_publish(
 
 def engine_no_terminal(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """``python -m release ARGS`` with stdin from /dev/null: nobody there to answer."""
-    return subprocess.run(
-        [sys.executable, "-m", "release", *args],
-        cwd=project,
-        env=engine_env(),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=600,
-    )
+    argv = [sys.executable, "-m", "release", *args]
+    return run_captured(argv, project, engine_env(), timeout=600, no_terminal=True)
 
 
 def commit_and_push(project: Path, message: str, *paths: str) -> None:
@@ -765,16 +755,9 @@ runpy.run_module("release", run_name="__main__", alter_sys=True)
 
 def test_a_kill_in_the_middle_of_the_bump_is_completed_by_the_rerun(rig: Setup) -> None:
     s = rig
-    killed = subprocess.run(
-        [sys.executable, "-c", KILL_AT_SECOND_RENAME, "publish", VERSION, "--yes"]
-        + ["--allow-unknown"],
-        cwd=s.project,
-        env=engine_env(),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=600,
+    argv = [sys.executable, "-c", KILL_AT_SECOND_RENAME, "publish", VERSION, "--yes"]
+    killed = run_captured(
+        argv + ["--allow-unknown"], s.project, engine_env(), timeout=600, no_terminal=True
     )
     assert killed.returncode == 137, killed.stdout + killed.stderr
     values = {copy.value for copy in pyproject.version_copies(config.load(s.project))}

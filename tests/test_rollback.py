@@ -64,8 +64,10 @@ class YankingIndex:
 
 
 @pytest.fixture
-def yanking_index() -> Iterator[YankingIndex]:
+def yanking_index(monkeypatch: pytest.MonkeyPatch) -> Iterator[YankingIndex]:
+    """A :class:`YankingIndex`, the production index of the test (``RELEASE_INDEX_URL``)."""
     index = YankingIndex()
+    monkeypatch.setenv("RELEASE_INDEX_URL", index.index_url)
     index.thread.start()
     yield index
     index.server.shutdown()
@@ -73,9 +75,8 @@ def yanking_index() -> Iterator[YankingIndex]:
 
 
 def test_yank_waits_for_the_index_then_marks_the_changelog_and_commits(
-    sample_repo: Path, yanking_index: YankingIndex, monkeypatch: pytest.MonkeyPatch
+    sample_repo: Path, yanking_index: YankingIndex
 ) -> None:
-    monkeypatch.setenv("RELEASE_INDEX_URL", yanking_index.index_url)
     cfg = config.load(sample_repo)
     head = git(sample_repo, "rev-parse", "HEAD")
     before = (sample_repo / "CHANGELOG.md").read_bytes()
@@ -104,13 +105,12 @@ def test_yank_waits_for_the_index_then_marks_the_changelog_and_commits(
 
 
 def test_yank_keeps_every_byte_and_crlf_line_endings(
-    sample_repo: Path, yanking_index: YankingIndex, monkeypatch: pytest.MonkeyPatch
+    sample_repo: Path, yanking_index: YankingIndex
 ) -> None:
     path = sample_repo / "CHANGELOG.md"
     crlf = path.read_bytes().replace(b"\n", b"\r\n") + b"\r\n<!-- trailing note, no newline -->"
     path.write_bytes(crlf)
     git(sample_repo, "-c", "core.autocrlf=false", "commit", "-qam", "CRLF changelog")
-    monkeypatch.setenv("RELEASE_INDEX_URL", yanking_index.index_url)
     yanking_index.yanked = "broken"
 
     rollback.run_yank(config.load(sample_repo), "0.2.0", "broken", timeout=5, out=lambda _: None)
@@ -126,9 +126,8 @@ def test_yank_keeps_every_byte_and_crlf_line_endings(
 
 
 def test_yank_that_the_index_never_reports_marks_and_commits_nothing(
-    sample_repo: Path, yanking_index: YankingIndex, monkeypatch: pytest.MonkeyPatch
+    sample_repo: Path, yanking_index: YankingIndex
 ) -> None:
-    monkeypatch.setenv("RELEASE_INDEX_URL", yanking_index.index_url)
     cfg = config.load(sample_repo)
     head = git(sample_repo, "rev-parse", "HEAD")
     before = (sample_repo / "CHANGELOG.md").read_bytes()

@@ -32,7 +32,7 @@ import pytest
 
 from release import changelog
 from release.config import read_pyproject
-from tests.conftest import REPO, engine_env, git, make_repo, run_captured, run_engine
+from tests.conftest import REPO, engine_env, git, indexes_env, make_repo, run_captured, run_engine
 from tests.fake_github import FakeGitHub
 from tests.pypi_server import MakeServer
 from tests.test_workflows import RELEASE, load, nox_sessions
@@ -145,10 +145,7 @@ def test_this_repository_releases_itself(
         PYTHONPATH=str(ci),  # the engine is the copy's own release package
         GITHUB_REF_NAME=tag,
         GITHUB_ENV=str(tmp_path / "github_env"),
-        RELEASE_TEST_UPLOAD_URL=test_index.upload_url,
-        RELEASE_TEST_INDEX_URL=test_index.index_url,
-        RELEASE_UPLOAD_URL=index.upload_url,
-        RELEASE_INDEX_URL=index.index_url,
+        **indexes_env(test_index, index),
         # in GitHub Actions twine gets a token by trusted publishing; pypiserver takes any
         TWINE_USERNAME="ci",
         TWINE_PASSWORD="stand-in-for-trusted-publishing",
