@@ -22,10 +22,14 @@ def dist(tmp_path: Path) -> list[Path]:
     return write_assets(tmp_path / "dist")
 
 
+def client(fake: FakeGitHub) -> GitHub:
+    return GitHub.from_env(fake.repo, fake.env())
+
+
 def publish(
     fake: FakeGitHub, files: list[Path], *, latest: bool = True, version: str | None = None
 ) -> str:
-    gh = GitHub.from_env(fake.repo, fake.env())
+    gh = client(fake)
     report = gh.publish_release(
         tag=TAG,
         title="OMI v0.2.0",
@@ -41,32 +45,36 @@ def publish(
 # -- immutable releases ---------------------------------------------------------------------------
 
 
-@pytest.mark.slow
-def test_with_immutable_releases_every_asset_goes_up_before_the_release_is_published(
-    fake_github: FakeGitHub, dist: list[Path]
-) -> None:
+@pytest.fixture
+def immutable_releases(fake_github: FakeGitHub) -> None:
+    """The repository has immutable releases turned on, and the release's tag is pushed."""
     fake_github.immutable_releases = True
     fake_github.add_tag(TAG)
 
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("immutable_releases")
+def test_with_immutable_releases_every_asset_goes_up_before_the_release_is_published(
+    fake_github: FakeGitHub, dist: list[Path]
+) -> None:
     publish(fake_github, dist)
 
     release = fake_github.release(TAG)
     assert release is not None and release.immutable and not release.draft
     assert {asset.name for asset in release.assets} == {WHEEL, SDIST}
-    state = GitHub.from_env(fake_github.repo, fake_github.env()).release_state(TAG, dist)
+    state = client(fake_github).release_state(TAG, dist)
     assert state.complete and state.immutable and not state.stuck
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("immutable_releases")
 def test_a_published_immutable_release_missing_a_file_says_it_can_never_get_it(
     fake_github: FakeGitHub, dist: list[Path]
 ) -> None:
     wheel, _ = dist
-    fake_github.immutable_releases = True
-    fake_github.add_tag(TAG)
     publish(fake_github, [wheel])  # published with the wheel only: now frozen
 
-    gh = GitHub.from_env(fake_github.repo, fake_github.env())
+    gh = client(fake_github)
     state = gh.release_state(TAG, dist)
     assert (state.status, state.immutable, state.missing, state.stuck) == (
         "published",
@@ -86,16 +94,15 @@ def test_a_published_immutable_release_missing_a_file_says_it_can_never_get_it(
 
 
 @pytest.mark.slow
+@pytest.mark.usefixtures("immutable_releases")
 def test_the_fake_refuses_what_github_refuses_on_an_immutable_release(
     fake_github: FakeGitHub, dist: list[Path]
 ) -> None:
     """The fake enforces immutability as GitHub documents it, whatever the client does."""
-    fake_github.immutable_releases = True
-    fake_github.add_tag(TAG)
     publish(fake_github, dist[:1])
     release = fake_github.release(TAG)
     assert release is not None
-    gh = GitHub.from_env(fake_github.repo, fake_github.env())
+    gh = client(fake_github)
     base = f"releases/{release.id}"
     upload = f"{fake_github.uploads_url}/repos/{fake_github.repo}/{base}/assets?name={SDIST}"
     with pytest.raises(GitHubError, match="Cannot upload assets to an immutable release"):

@@ -63,6 +63,11 @@ class YankingIndex:
         return f"http://127.0.0.1:{self.server.server_address[1]}/simple/"
 
 
+def head_and_changelog(repo: Path) -> tuple[str, bytes]:
+    """What a yank may change: the commit checked out, and the CHANGELOG's bytes."""
+    return git(repo, "rev-parse", "HEAD"), (repo / "CHANGELOG.md").read_bytes()
+
+
 @pytest.fixture
 def yanking_index(monkeypatch: pytest.MonkeyPatch) -> Iterator[YankingIndex]:
     """A :class:`YankingIndex`, the production index of the test (``RELEASE_INDEX_URL``)."""
@@ -78,17 +83,14 @@ def test_yank_waits_for_the_index_then_marks_the_changelog_and_commits(
     sample_repo: Path, yanking_index: YankingIndex
 ) -> None:
     cfg = config.load(sample_repo)
-    head = git(sample_repo, "rev-parse", "HEAD")
-    before = (sample_repo / "CHANGELOG.md").read_bytes()
+    before = head_and_changelog(sample_repo)
     lines: list[str] = []
     while_waiting: list[tuple[str, bytes]] = []
 
     def out(line: str) -> None:
         lines.append(line)
         if "waiting" in line:  # the maintainer yanks in the web UI while we poll
-            while_waiting.append(
-                (git(sample_repo, "rev-parse", "HEAD"), (sample_repo / "CHANGELOG.md").read_bytes())
-            )
+            while_waiting.append(head_and_changelog(sample_repo))
             yanking_index.yanked = "broken wheel"
 
     assert rollback.run_yank(cfg, "0.2.0", "broken wheel", timeout=10, poll=0.1, out=out) == 0
@@ -97,7 +99,7 @@ def test_yank_waits_for_the_index_then_marks_the_changelog_and_commits(
     assert "Options -> Yank" in text and "broken wheel" in text
     assert text.index("confirmed: 2 file(s) of 0.2.0 are yanked") < text.index("marked [0.2.0]")
     # nothing was marked or committed before the index confirmed
-    assert while_waiting == [(head, before)]
+    assert while_waiting == [before]
     changelog = (sample_repo / "CHANGELOG.md").read_text()
     assert "## [0.2.0] - 2026-10-02 [YANKED]" in changelog
     assert git(sample_repo, "log", "-1", "--format=%s") == "Mark 0.2.0 as yanked"
@@ -129,16 +131,14 @@ def test_yank_that_the_index_never_reports_marks_and_commits_nothing(
     sample_repo: Path, yanking_index: YankingIndex
 ) -> None:
     cfg = config.load(sample_repo)
-    head = git(sample_repo, "rev-parse", "HEAD")
-    before = (sample_repo / "CHANGELOG.md").read_bytes()
+    before = head_and_changelog(sample_repo)
     with pytest.raises(CheckFailed) as caught:
         rollback.run_yank(cfg, "0.2.0", "broken", timeout=0.5, poll=0.1, out=lambda _: None)
     assert "could not confirm" in caught.value.message
     assert "nothing was marked or committed" in caught.value.message
     assert "--mark-only" in caught.value.hint and "pypiserver" in caught.value.hint
     assert yanking_index.requests >= 2  # it really polled
-    assert git(sample_repo, "rev-parse", "HEAD") == head
-    assert (sample_repo / "CHANGELOG.md").read_bytes() == before
+    assert head_and_changelog(sample_repo) == before
 
 
 @pytest.mark.slow
