@@ -9,6 +9,7 @@ the dist sanity check: it proves the directory holds one sdist and one wheel, bo
 
 from __future__ import annotations
 
+import email.message
 import email.parser
 import importlib.metadata
 import shutil
@@ -287,8 +288,9 @@ def wheel_metadata_version(wheel: Path) -> str | None:
     return wheel_meta(wheel).version
 
 
-def wheel_meta(wheel: Path) -> wheelset.WheelMeta:
-    """``Version`` and ``Requires-Python`` from the wheel's ``*.dist-info/METADATA``."""
+def wheel_metadata(wheel: Path) -> email.message.Message | None:
+    """The headers of the wheel's ``*.dist-info/METADATA``; None when unreadable (not a zip
+    file, or no single METADATA at the top)."""
     try:
         with zipfile.ZipFile(wheel) as archive:
             names = [
@@ -297,11 +299,18 @@ def wheel_meta(wheel: Path) -> wheelset.WheelMeta:
                 if member.count("/") == 1 and member.endswith(".dist-info/METADATA")
             ]
             if len(names) != 1:
-                return wheelset.WheelMeta(None)
+                return None
             text = archive.read(names[0]).decode("utf-8", errors="replace")
     except (OSError, zipfile.BadZipFile):
+        return None
+    return email.parser.HeaderParser().parsestr(text)
+
+
+def wheel_meta(wheel: Path) -> wheelset.WheelMeta:
+    """``Version`` and ``Requires-Python`` from the wheel's ``*.dist-info/METADATA``."""
+    headers = wheel_metadata(wheel)
+    if headers is None:
         return wheelset.WheelMeta(None)
-    headers = email.parser.HeaderParser().parsestr(text)
     version, requires = headers.get("Version"), headers.get("Requires-Python")
     return wheelset.WheelMeta(
         version.strip() if version else None, requires.strip() if requires else None

@@ -34,7 +34,7 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 
-from .. import index, proc
+from .. import dist, index, proc
 from ..errors import PackageIndexError
 from ..version import same_version
 from .checks import SmokeResult
@@ -61,19 +61,8 @@ def applicable(requires_dist: Sequence[str]) -> list[Requirement] | None:
 
 def _wheel_requires(wheel: Path) -> list[str] | None:
     """The Requires-Dist lines of the wheel's METADATA; None when it cannot be read."""
-    try:
-        with zipfile.ZipFile(wheel) as archive:
-            names = [
-                name
-                for name in archive.namelist()
-                if name.count("/") == 1 and name.endswith(".dist-info/METADATA")
-            ]
-            if len(names) != 1:
-                return None
-            text = archive.read(names[0]).decode("utf-8", errors="replace")
-    except (OSError, zipfile.BadZipFile):
-        return None
-    return list(email.parser.HeaderParser().parsestr(text).get_all("Requires-Dist") or [])
+    headers = dist.wheel_metadata(wheel)
+    return None if headers is None else list(headers.get_all("Requires-Dist") or [])
 
 
 def _uv_install(uv: str, venv: Venv, args: Sequence[str | Path]) -> proc.Result:
