@@ -58,6 +58,11 @@ def demo_env(test_index: LocalIndex, prod_index: LocalIndex) -> dict[str, str]:
     tree = origin.source_tree()
     if tree is not None:  # run from a checkout: the release subprocess imports the same engine
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(tree), env.get("PYTHONPATH")]))
+    # The sample is a fresh copy in a new directory each run; mypy's cache for it is kept in one
+    # place (the engine keeps one per project directory), so a warm demo does not analyse the
+    # standard library again. A cache dir set by the user wins.
+    cache_home = Path(env.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    env.setdefault("MYPY_CACHE_DIR", str(cache_home / "nox-release" / "mypy" / "demo"))
     env.update(
         {
             "RELEASE_TEST_UPLOAD_URL": test_index.upload_url,
