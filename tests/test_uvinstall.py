@@ -96,11 +96,15 @@ def test_installed_files_that_differ_from_the_listed_wheel_are_refused(
         assert isinstance(done, smoke.SmokeResult) and done.ok, done
         cli = next(venv.root.glob("lib/python*/site-packages/omi_openclaw/cli.py"))
         cli.write_text(cli.read_text() + "\n# changed after the install\n")
-        refused = uvinstall._prove("install", venv, PROJECT, "0.2.0", [listed])
+        refused = uvinstall._prove(
+            "install", venv, PROJECT, "0.2.0", [listed], pypi_server.index_url
+        )
         assert not refused.ok
         assert "1 file(s) differ or are missing: omi_openclaw/cli.py" in refused.detail
         wrong_hash = IndexFile(WHEEL, "0" * 64, listed.url, None)
-        refused = uvinstall._prove("install", venv, PROJECT, "0.2.0", [wrong_hash])
+        refused = uvinstall._prove(
+            "install", venv, PROJECT, "0.2.0", [wrong_hash], pypi_server.index_url
+        )
         assert not refused.ok and "not have the sha256 the index lists" in refused.detail
 
 
@@ -130,3 +134,16 @@ def test_only_requirements_for_this_environment_count() -> None:
     assert uvinstall.applicable(['rich; extra == "pretty"']) == []
     assert [str(r) for r in uvinstall.applicable(["packaging>=24"]) or []] == ["packaging>=24"]
     assert uvinstall.applicable(["not a requirement !!"]) is None
+
+
+def test_files_on_the_index_host_are_downloaded_with_the_index_urls_credentials() -> None:
+    index_url = "https://user:pw@pkgs.example.com:8443/simple/"
+    own = "https://pkgs.example.com:8443/packages/omi.whl"
+    assert uvinstall._with_credentials(own, index_url) == (
+        "https://user:pw@pkgs.example.com:8443/packages/omi.whl"
+    )
+    cdn = "https://files.pythonhosted.org/packages/omi.whl"
+    assert uvinstall._with_credentials(cdn, index_url) == cdn
+    other_port = "https://pkgs.example.com/packages/omi.whl"
+    assert uvinstall._with_credentials(other_port, index_url) == other_port
+    assert uvinstall._with_credentials(own, "https://pkgs.example.com:8443/simple/") == own

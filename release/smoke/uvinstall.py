@@ -23,6 +23,7 @@ import shutil
 import zipfile
 from pathlib import Path, PurePosixPath
 from typing import Sequence
+from urllib.parse import urlsplit, urlunsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.tags import Tag, parse_tag
@@ -116,7 +117,7 @@ def install_release(
         return None
     if not _uv_install(uv, venv, ["--index-url", index_url, f"{project}=={version}"]).ok:
         return None
-    return _prove(what, venv, project, version, wheels)
+    return _prove(what, venv, project, version, wheels, index_url)
 
 
 def _listed(index_url: str, project: str, version: str) -> list[index.IndexFile]:
@@ -161,7 +162,12 @@ def _headers(path: Path) -> email.message.Message | None:
 
 
 def _prove(
-    what: str, venv: Venv, project: str, version: str, wheels: list[index.IndexFile]
+    what: str,
+    venv: Venv,
+    project: str,
+    version: str,
+    wheels: list[index.IndexFile],
+    index_url: str,
 ) -> SmokeResult:
     dist_info = _installed(venv, project, version)
     wheel_file = _headers(dist_info / "WHEEL") if dist_info is not None else None
@@ -173,7 +179,7 @@ def _prove(
     candidates = [entry for entry in wheels if parse_wheel_filename(entry.filename)[3] & tags]
     problems = []
     for entry in candidates:
-        problem = _same_files(entry, dist_info.parent)
+        problem = _same_files(entry, dist_info.parent, index_url)
         if problem is None:
             return SmokeResult(
                 what,
@@ -191,11 +197,11 @@ def _prove(
     )
 
 
-def _same_files(entry: index.IndexFile, site: Path) -> str | None:
+def _same_files(entry: index.IndexFile, site: Path, index_url: str) -> str | None:
     """None when every file of the wheel at ``entry.url`` (whose sha256 is the listed one) is
     installed in ``site`` with the same bytes; else what differs."""
     try:
-        data = index.download(entry.url)
+        data = index.download(_with_credentials(entry.url, index_url))
     except PackageIndexError as error:
         return error.message
     if entry.sha256 is not None and hashlib.sha256(data).hexdigest() != entry.sha256:
@@ -228,3 +234,14 @@ def _is_record(path: PurePosixPath) -> bool:
         and path.parts[0].endswith(".dist-info")
         and (path.name.startswith("RECORD"))
     )
+
+
+def _with_credentials(url: str, index_url: str) -> str:
+    """A file URL on the index's own host gets the index URL's credentials (a private index:
+    its listing's links carry none); any other URL (PyPI's file CDN) is left as it is."""
+    file, own = urlsplit(url), urlsplit(index_url)
+    if own.username is None or file.username is not None:
+        return url
+    if (file.hostname, file.port) != (own.hostname, own.port):
+        return url
+    return urlunsplit((file.scheme, own.netloc, file.path, file.query, file.fragment))
