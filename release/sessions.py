@@ -54,7 +54,10 @@ def _install(session: nox.Session, *tools: str, project: bool = False) -> None:
     packages = [*(_project() if project else []), *engine, *tools]
     before = _build_leftovers()
     if packages:
-        session.install(*packages)
+        # Compiled once here: where PYTHONDONTWRITEBYTECODE is set (many CI images set it), every
+        # later start of the engine and its tools would otherwise compile their modules again.
+        # pip compiles what it installs anyway; uv does only when asked.
+        session.install(*packages, env={"UV_COMPILE_BYTECODE": "1"})
     if project:
         # installing a setuptools project (-e .) writes build/ and *.egg-info next to its
         # sources; the environment does not need them, and the project is left as it was

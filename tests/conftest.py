@@ -6,6 +6,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Callable, Iterator, Mapping, ParamSpec, Protocol, Sequence, TypeVar
 
@@ -50,6 +51,14 @@ def pytest_configure(config: pytest.Config) -> None:
     worker, or a run without workers, stops passing it on to the tools its tests start."""
     if os.environ.get("PYTEST_XDIST_WORKER") or not getattr(config.option, "numprocesses", None):
         os.environ.pop("COVERAGE_PROCESS_CONFIG", None)
+    # The suite starts a few thousand Python processes (the engine's CLI, twine, build backends,
+    # pypiserver, coverage). Where the machine sets PYTHONDONTWRITEBYTECODE, each of them compiled
+    # every module it imports from source, every time: about half of their CPU time. The suite lets
+    # Python keep its bytecode caches (in the test venv, the checkout's ignored __pycache__ dirs and
+    # temporary venvs). Tools that run inside a project under test are still started with
+    # PYTHONDONTWRITEBYTECODE=1 by the engine itself (release/tools.py), so nothing is written there.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    sys.dont_write_bytecode = False
 
 
 def git(cwd: Path, *args: str) -> str:
