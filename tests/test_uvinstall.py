@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from packaging.tags import sys_tags
 
 from release import index, smoke
 from release.index import IndexFile
@@ -147,3 +148,12 @@ def test_files_on_the_index_host_are_downloaded_with_the_index_urls_credentials(
     other_port = "https://pkgs.example.com/packages/omi.whl"
     assert uvinstall._with_credentials(other_port, index_url) == other_port
     assert uvinstall._with_credentials(own, "https://pkgs.example.com:8443/simple/") == own
+
+
+def test_the_wheels_checked_are_those_this_python_installs_the_most_specific_first() -> None:
+    best = next(iter(sys_tags()))
+    specific = f"omi-1.0-{best.interpreter}-{best.abi}-{best.platform}.whl"
+    names = ["omi-1.0-py3-none-any.whl", "omi-1.0-cp99-cp99-plan9_mips.whl", specific]
+    wheels = [IndexFile(name, None, f"http://127.0.0.1:9/packages/{name}", None) for name in names]
+    assert [w.filename for w in uvinstall._compatible(wheels)] == [specific, names[0]]
+    assert uvinstall._compatible(wheels[1:2]) == []

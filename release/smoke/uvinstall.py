@@ -7,10 +7,11 @@ uv is only used where what it does is what pip would do, and is proven afterward
   is nothing to resolve, so the file alone is installed (``--no-deps --no-index``) and the
   machine's pip configuration, which only matters for finding dependencies, has nothing to change.
 * :func:`install_release` -- ``project==version`` from one index, when that index lists a wheel of
-  that version: uv sees that index alone (``--no-config``, no ``UV_*`` variable, ``--no-cache``,
-  ``--no-deps``). Then the origin is proven from the files: the wheel the index lists for the
-  installed tags is downloaded from the URL the index gives, its sha256 must be the one the index
-  lists, and every file of that wheel must be in the venv with the same bytes.
+  that version this Python can install: uv sees that index alone (``--no-config``, no ``UV_*``
+  variable, ``--no-cache``, ``--no-deps``). Then the origin is proven from the files: the listed
+  wheel this Python prefers (most specific tags first, as installers choose) is downloaded from the
+  URL the index gives, its sha256 must be the one the index lists, and every file of it must be in
+  the venv with the same bytes (the next compatible wheel is tried if not).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
-from packaging.tags import Tag, parse_tag
+from packaging.tags import sys_tags
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
@@ -112,12 +113,24 @@ def install_release(
         return None
     if not files:
         return NOT_LISTED
-    wheels = [entry for entry in files if entry.filename.endswith(".whl")]
+    wheels = _compatible([entry for entry in files if entry.filename.endswith(".whl")])
     if not wheels:
-        return None
+        return None  # no wheel for this Python: pip decides (and may build the sdist)
     if not _uv_install(uv, venv, ["--index-url", index_url, f"{project}=={version}"]).ok:
         return None
     return _prove(what, venv, project, version, wheels, index_url)
+
+
+def _compatible(wheels: list[index.IndexFile]) -> list[index.IndexFile]:
+    """The wheels this Python can install (the venv's interpreter is the engine's own), the most
+    specific first, as installers prefer them."""
+    rank = {tag: position for position, tag in enumerate(sys_tags())}
+    ranked = []
+    for entry in wheels:
+        positions = [rank[tag] for tag in parse_wheel_filename(entry.filename)[3] if tag in rank]
+        if positions:
+            ranked.append((min(positions), entry.filename, entry))
+    return [entry for _, _, entry in sorted(ranked, key=lambda item: item[:2])]
 
 
 def _listed(index_url: str, project: str, version: str) -> list[index.IndexFile]:
@@ -169,16 +182,13 @@ def _prove(
     wheels: list[index.IndexFile],
     index_url: str,
 ) -> SmokeResult:
+    """The installed files are those of one of ``wheels`` (tried in the installers' order of
+    preference, so the first is almost always the one)."""
     dist_info = _installed(venv, project, version)
-    wheel_file = _headers(dist_info / "WHEEL") if dist_info is not None else None
-    if dist_info is None or wheel_file is None:
+    if dist_info is None:
         return SmokeResult(what, False, f"uv installed no readable {project} {version} in the venv")
-    tags: set[Tag] = set()
-    for line in wheel_file.get_all("Tag") or []:
-        tags |= set(parse_tag(line.strip()))
-    candidates = [entry for entry in wheels if parse_wheel_filename(entry.filename)[3] & tags]
     problems = []
-    for entry in candidates:
+    for entry in wheels:
         problem = _same_files(entry, dist_info.parent, index_url)
         if problem is None:
             return SmokeResult(
@@ -188,12 +198,10 @@ def _prove(
                 "is installed byte for byte)",
             )
         problems.append(f"{entry.filename}: {problem}")
-    listed = ", ".join(entry.filename for entry in wheels)
     return SmokeResult(
         what,
         False,
-        "the installed files are not those of a wheel the index lists "
-        f"({'; '.join(problems) or 'no listed wheel has the installed tags: ' + listed})",
+        f"the installed files are not those of a wheel the index lists ({'; '.join(problems)})",
     )
 
 
