@@ -8,6 +8,7 @@ Sessions are thin: each prepares an environment and calls one engine command (``
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -54,15 +55,20 @@ def _install(session: nox.Session, *tools: str, project: bool = False) -> None:
     packages = [*(_project() if project else []), *engine, *tools]
     before = _build_leftovers()
     if packages:
-        # Compiled once here: where PYTHONDONTWRITEBYTECODE is set (many CI images set it), every
-        # later start of the engine and its tools would otherwise compile their modules again.
-        # pip compiles what it installs anyway; uv does only when asked.
-        session.install(*packages, env={"UV_COMPILE_BYTECODE": "1"})
+        session.install(*packages, env=_compile_env())
     if project:
         # installing a setuptools project (-e .) writes build/ and *.egg-info next to its
         # sources; the environment does not need them, and the project is left as it was
         for path in _build_leftovers() - before:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def _compile_env() -> dict[str, str]:
+    """Where PYTHONDONTWRITEBYTECODE is set (many CI images set it), Python keeps no bytecode of
+    what it imports, and every start of the engine and its tools compiles their modules again:
+    then uv compiles the environment once, as it installs it (pip does so anyway). Elsewhere
+    Python writes the bytecode of what is used, on first use, which costs less."""
+    return {"UV_COMPILE_BYTECODE": "1"} if os.environ.get("PYTHONDONTWRITEBYTECODE") else {}
 
 
 def _build_leftovers() -> set[Path]:
