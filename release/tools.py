@@ -55,9 +55,15 @@ def coverage(cfg: Config, extra: Sequence[str] = (), *, stream: bool = False) ->
     proc.require_module("coverage", purpose="measures the tests' coverage")
     proc.require_module("pytest", purpose="runs the tests")
     with tempfile.TemporaryDirectory(prefix="release-coverage-") as scratch:
-        # the project's tree is left as it was: data file, pytest's cache and bytecode elsewhere
+        # the project's tree is left as it was: data file, pytest's cache and bytecode elsewhere.
+        # pytest's numbered temporary directories go to the scratch dir as well: in the shared
+        # /tmp/pytest-of-USER, each run would delete the oldest of the user's own (a full test
+        # run's can take seconds to delete).
         env = dict(
-            os.environ, COVERAGE_FILE=str(Path(scratch) / ".coverage"), PYTHONDONTWRITEBYTECODE="1"
+            os.environ,
+            COVERAGE_FILE=str(Path(scratch) / ".coverage"),
+            PYTHONDONTWRITEBYTECODE="1",
+            PYTEST_DEBUG_TEMPROOT=scratch,
         )
         source = [] if _coverage_configured(cfg) else [f"--source={cfg.relative(cfg.source)}"]
         tests = proc.run(

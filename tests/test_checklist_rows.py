@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -126,6 +127,26 @@ def test_coverage_under_the_projects_own_fail_under_is_still_measured(cov62: Pat
         "61.5% of 13 statements ≥ 50%; below the project's own [tool.coverage.report] "
         "fail_under (80%)"
     )
+
+
+def test_the_projects_tests_keep_their_temporary_dirs_out_of_the_users_pytest_root(
+    cov62: Path, tmp_path: Path
+) -> None:
+    """pytest prunes the oldest numbered dirs of its temporary root at the end of a run: the
+    checklist's run uses a root of its own, so the user's /tmp/pytest-of-USER is not touched."""
+    seen = tmp_path / "seen.txt"
+    (cov62 / "tests" / "test_where.py").write_text(
+        "def test_where(tmp_path):\n"
+        f"    open({str(seen)!r}, 'w').write(str(tmp_path))\n",
+        encoding="utf-8",
+    )
+    outcome = tools.coverage(config.load(cov62))
+
+    assert outcome.tests.ok, outcome.tests.tail(20)
+    where = Path(seen.read_text(encoding="utf-8"))
+    assert where.is_relative_to(Path(tempfile.gettempdir()))
+    assert where.parts[len(Path(tempfile.gettempdir()).parts)].startswith("release-coverage-")
+    assert not where.exists()  # the scratch dir went with the run
 
 
 def test_coverage_command_reports_both_bars_when_ours_is_missed(cov62: Path) -> None:
