@@ -100,10 +100,18 @@ def test_another_environment_misses(sample_repo: Path, monkeypatch: pytest.Monke
     assert other.get(key_of(other)) is None
 
 
-def test_the_environment_digest_names_the_installed_distributions() -> None:
+def test_the_environment_digest_names_the_installed_distributions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     digest = cache.environment_digest()
     assert digest == cache.environment_digest()
     assert len(digest) == 64
+    (tmp_path / "another_tool-1.0.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with_another = cache.environment_digest()
+    assert with_another != digest
+    (tmp_path / "another_tool-1.0.dist-info").rename(tmp_path / "another_tool-1.1.dist-info")
+    assert cache.environment_digest() not in (digest, with_another)
     assert cache.tool_version("pytest").startswith("pytest ")
     assert (
         cache.tool_version("no-such-distribution-xyz") == "no-such-distribution-xyz (not installed)"

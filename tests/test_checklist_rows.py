@@ -136,8 +136,7 @@ def test_the_projects_tests_keep_their_temporary_dirs_out_of_the_users_pytest_ro
     checklist's run uses a root of its own, so the user's /tmp/pytest-of-USER is not touched."""
     seen = tmp_path / "seen.txt"
     (cov62 / "tests" / "test_where.py").write_text(
-        "def test_where(tmp_path):\n"
-        f"    open({str(seen)!r}, 'w').write(str(tmp_path))\n",
+        "def test_where(tmp_path):\n" f"    open({str(seen)!r}, 'w').write(str(tmp_path))\n",
         encoding="utf-8",
     )
     outcome = tools.coverage(config.load(cov62))
