@@ -61,6 +61,15 @@ def pytest_configure(config: pytest.Config) -> None:
     sys.dont_write_bytecode = False
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: one worker more than the cores. Many tests wait on a subprocess, a server or a
+    poll part of the time; the extra worker keeps the cores busy then (on 2 cores: 3 workers
+    ran the suite in 199 s against 246 s with 2)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cores or 1) + 1
+
+
 def git(cwd: Path, *args: str) -> str:
     """Run git in ``cwd`` for a test's own setup; fail loudly."""
     done = subprocess.run(
