@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +15,10 @@ from tests.conftest import INTERFACE_SESSIONS as SESSIONS
 from tests.conftest import REPO, git
 
 
-def nox(cwd: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
+def nox(
+    cwd: Path, *args: str, timeout: float = 900, **extra_env: str
+) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, **extra_env)
     env["PYTHONPATH"] = str(REPO)  # the noxfile imports release.sessions from this checkout
     return subprocess.run(
         [sys.executable, "-m", "nox", "--no-color", *args],
@@ -49,6 +52,20 @@ def test_a_session_refuses_unknown_arguments(sample: Path) -> None:
     done = nox(sample, "-s", "mypy", "--", "--strict")
     assert done.returncode != 0
     assert "mypy takes no arguments" in done.stderr + done.stdout
+
+
+@pytest.mark.slow
+def test_a_session_compiles_its_environment_where_python_writes_no_bytecode(sample: Path) -> None:
+    """With PYTHONDONTWRITEBYTECODE set (many CI images set it), nothing the session runs writes
+    bytecode: what is there was compiled as the environment was installed. pip compiles what it
+    installs anyway; uv (nox's first choice of backend) only when asked, so uv it is here."""
+    if shutil.which("uv") is None:
+        pytest.skip("uv is not on PATH: nox would make the environment with virtualenv and pip")
+    done = nox(sample, "-db", "uv", "-s", "black", PYTHONDONTWRITEBYTECODE="1")
+    assert done.returncode == 0, done.stdout + done.stderr
+    (site,) = (sample / ".nox" / "black").glob("lib/python*/site-packages")
+    assert list(site.glob("tomlkit/__pycache__/api.cpython-*.pyc"))  # the engine's dependency
+    assert list(site.glob("packaging/__pycache__/version.cpython-*.pyc"))
 
 
 @pytest.mark.slow
