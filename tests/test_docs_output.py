@@ -6,6 +6,7 @@ review the diff like any other change.
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 
 import pytest
@@ -31,6 +32,11 @@ def test_comparison_ignores_timings_and_hashes_only() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(
+    shutil.which("uv") is None,
+    reason="docs/ show the output with uv on PATH, as in the sessions (build[uv] brings it): "
+    "without uv the installs and builds are pip's and say so",
+)
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_docs_show_what_the_code_prints(name: str) -> None:
     diffs = docs_output.stale({name})
