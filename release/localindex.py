@@ -71,11 +71,8 @@ class LocalIndex:
             self._launch()
             if self._wait_until_up(answered):
                 return
-            lost_race = self._port_chosen_here and "in use" in self._log_text()
-            self.stop()
-            if not lost_race:
+            if not self._stop_after_failed_start():
                 break
-            self.port = free_port()
         log = self._log_text()
         raise PackageIndexError(
             f"pypiserver did not come up on port {self.port}:\n{log[-2000:]}",
@@ -93,11 +90,18 @@ class LocalIndex:
             server._launch()
         for server, before in zip(pending, answered):
             if not server._wait_until_up(before):
-                lost_race = server._port_chosen_here and "in use" in server._log_text()
-                server.stop()
-                if lost_race:
-                    server.port = free_port()
+                server._stop_after_failed_start()
                 server.start()
+
+    def _stop_after_failed_start(self) -> bool:
+        """Stop a server that did not come up. True when it lost its port to another process (a
+        port picked here, "in use" in its log): it then has a new port to try; False when trying
+        again would fail the same way."""
+        lost_race = self._port_chosen_here and "in use" in self._log_text()
+        self.stop()
+        if lost_race:
+            self.port = free_port()
+        return lost_race
 
     def _log_text(self) -> str:
         if not self.log_path.exists():

@@ -191,13 +191,9 @@ def declared_requirements(venv: Venv, project: str) -> list[Requirement] | None:
     readable METADATA of it (the caller then lets pip find out)."""
     found = [
         dist
-        for dist in importlib.metadata.distributions(path=[str(p) for p in _site_packages(venv)])
+        for dist in importlib.metadata.distributions(path=[str(p) for p in venv.site_packages()])
         if canonicalize_name(dist.metadata["Name"] or "") == canonicalize_name(project)
     ]
     if len(found) != 1:
         return None
     return uvinstall.applicable(found[0].requires or [])
-
-
-def _site_packages(venv: Venv) -> list[Path]:
-    return [*venv.root.glob("lib/python*/site-packages"), *venv.root.glob("Lib/site-packages")]

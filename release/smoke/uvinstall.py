@@ -151,10 +151,7 @@ def _listed(index_url: str, project: str, version: str) -> list[index.IndexFile]
 
 def _installed(venv: Venv, project: str, version: str) -> Path | None:
     """The ``*.dist-info`` directory of ``project`` ``version`` in the venv."""
-    for site in [
-        *venv.root.glob("lib/python*/site-packages"),
-        *venv.root.glob("Lib/site-packages"),
-    ]:
+    for site in venv.site_packages():
         for dist_info in site.glob("*.dist-info"):
             headers = _headers(dist_info / "METADATA")
             if headers is None:

@@ -53,6 +53,11 @@ class Venv:
     def bin_dir(self) -> Path:
         return self.python.parent
 
+    def site_packages(self) -> list[Path]:
+        """Where packages are installed in the venv (``lib/pythonX.Y`` on POSIX, ``Lib`` on
+        Windows)."""
+        return [*self.root.glob("lib/python*/site-packages"), *self.root.glob("Lib/site-packages")]
+
 
 def venv_python(venv: Path) -> Path:
     """The interpreter of the venv at ``venv``."""
