@@ -167,20 +167,23 @@ def test_no_runner_means_no_workflow() -> None:
         matrixci.matrix_release_workflow(WorkflowInputs("cext-demo", "v{version}", ("tests",)))
 
 
+def matrix_release_yml(name: str, *, skip: str) -> str:
+    """The release workflow the generator writes for a project requiring Python >= 3.10 whose
+    cibuildwheel configuration skips ``skip``."""
+    wheels = cibw.WheelConfig.from_pyproject(
+        {"project": {"requires-python": ">=3.10"}, "tool": {"cibuildwheel": {"skip": skip}}}
+    )
+    inputs = WorkflowInputs(
+        name, "v{version}", ("tests",), ">=3.10", runners=tuple(wheels.runners())
+    )
+    return workflow_files(inputs)[".github/workflows/release.yml"]
+
+
 def test_the_ci_page_shows_what_the_generator_writes() -> None:
     page = (Path(__file__).resolve().parents[1] / "docs" / "ci.md").read_text(encoding="utf-8")
     section = page.split("## Platform wheels: the wheel matrix", 1)[1]
     shown = section.split("```yaml\n", 1)[1].split("```\n", 1)[0]
-    documented = cibw.WheelConfig.from_pyproject(
-        {
-            "project": {"requires-python": ">=3.10"},
-            "tool": {"cibuildwheel": {"skip": "*-win32 *i686"}},
-        }
-    )
-    fastblob = WorkflowInputs(
-        "fastblob", "v{version}", ("tests",), ">=3.10", runners=tuple(documented.runners())
-    )
-    assert shown == workflow_files(fastblob)[".github/workflows/release.yml"]
+    assert shown == matrix_release_yml("fastblob", skip="*-win32 *i686")
 
 
 def test_init_ci_writes_the_matrix_workflow_for_a_c_extension(tmp_path: Path) -> None:
@@ -194,14 +197,5 @@ def test_init_ci_writes_the_matrix_workflow_for_a_c_extension(tmp_path: Path) ->
     said = "\n".join(lines)
     assert "wheels: platform wheels ([tool.cibuildwheel]; setup.py passes ext_modules)" in said
     written = (project / ".github/workflows/release.yml").read_text(encoding="utf-8")
-    wheels = cibw.WheelConfig.from_pyproject(
-        {
-            "project": {"requires-python": ">=3.10"},
-            "tool": {"cibuildwheel": {"skip": "*-win32 *i686 *musllinux*"}},
-        }
-    )
-    expected = WorkflowInputs(
-        "cext-demo", "v{version}", ("tests",), ">=3.10", runners=tuple(wheels.runners())
-    )
-    assert written == workflow_files(expected)[".github/workflows/release.yml"]
+    assert written == matrix_release_yml("cext-demo", skip="*-win32 *i686 *musllinux*")
     assert 'publish-from = "ci"' in (project / "pyproject.toml").read_text(encoding="utf-8")
