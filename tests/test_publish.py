@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import signal
 import subprocess
 import sys
 import uuid
@@ -956,3 +957,32 @@ def test_upload_has_the_uploads_preflight_and_asks_or_needs_yes(rig: Setup) -> N
     done = run_engine(s.project, "upload", "0.2.0", "--yes")
     assert done.returncode == 0, done.stdout + done.stderr
     assert len(s.prod_index.files()) == 2 and posts(s.prod_index) == 2
+
+
+def test_upload_refuses_files_other_than_the_tags_record(rig: Setup) -> None:
+    """A release killed just before its production upload, then dist/ rebuilt from other sources:
+    the tag records the sha256 of the files tested and put on the test index, so upload refuses the
+    rebuilt ones, says how to finish with the tested bytes, and sends nothing to the index."""
+    s = rig
+    killed = run_engine(
+        s.project,
+        "publish",
+        VERSION,
+        "--yes",
+        "--allow-unknown",
+        env=engine_env(RELEASE_TEST_KILL_AT="upload.start"),
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
+    assert posts(s.test_index) == 2 and posts(s.prod_index) == 0
+    module = s.project / "src" / "omi_openclaw" / "__init__.py"
+    module.write_text(module.read_text(encoding="utf-8") + "\n# changed after the tag\n")
+    rebuilt = run_engine(s.project, "build")
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+
+    refused = run_engine(s.project, "upload", VERSION, "--yes")
+    output = refused.stdout + refused.stderr
+    assert refused.returncode == 1, output
+    wheel = f"omi_openclaw-{VERSION}-py3-none-any.whl"
+    assert f"dist/{wheel} is not the file recorded in {TAG}" in output
+    assert f"nox -s publish -- {VERSION}" in output and "nothing was uploaded" in output
+    assert posts(s.prod_index) == 0 and s.prod_index.files() == []
