@@ -22,7 +22,7 @@ from typing import Sequence
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
-from . import cibw, proc, pyproject, wheelset
+from . import cibw, proc, pyproject, twinecli, wheelset
 from .config import Config, file_prefix
 from .errors import CheckFailed, ToolFailed, UsageError
 from .output import Out
@@ -140,9 +140,7 @@ def twine_check(files: Sequence[Path]) -> None:
     if not files:
         raise UsageError("twine check was given no files", REBUILD_HINT)
     proc.require_module("twine", purpose="checks the metadata PyPI will render (twine check)")
-    result = proc.run(
-        proc.python_tool("twine", "--no-color", "check", "--strict", *files), what="twine check"
-    )
+    result = twinecli.run(["--no-color", "check", "--strict", *files], what="twine check")
     if not result.ok:
         raise ToolFailed(
             f"twine check --strict found problems:\n{result.tail(30)}",

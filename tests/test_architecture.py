@@ -26,6 +26,7 @@ EFFECTS = (
     "urllib.request",
     "http.client",
     "release.proc",
+    "release.twinecli",
     "release.git",
     "release.index",
     "release.github",

@@ -39,8 +39,12 @@ def test_the_installed_wheel_runs_the_demo_and_the_checklist(tmp_path: Path) -> 
     env["PATH"] = os.pathsep.join([str(python.parent), env["PATH"]])
     env["VIRTUAL_ENV"] = str(tmp_path / "venv")
     uv = shutil.which("uv")
-    installer = [uv, "pip"] if uv else [sys.executable, "-m", "pip"]
-    _run([*installer, "install", "--python", python, wheel], tmp_path, env)
+    # uv takes --python after the subcommand; pip only before it.
+    if uv:
+        install: list[str | Path] = [uv, "pip", "install", "--python", python]
+    else:
+        install = [sys.executable, "-m", "pip", "--python", python, "install"]
+    _run([*install, wheel], tmp_path, env)
     where = _run([python, "-c", "import release; print(release.__file__)"], tmp_path, env)
     assert REPO not in Path(where.strip()).parents
 

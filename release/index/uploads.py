@@ -15,7 +15,7 @@ from packaging.utils import (
     parse_wheel_filename,
 )
 
-from .. import proc
+from .. import proc, twinecli
 from ..errors import CredentialsError, ToolFailed, UploadConflict, UsageError
 from ..version import next_patch
 from .credentials import _pypirc_section, credentials_available, twine_env
@@ -108,11 +108,8 @@ def _twine_upload(
     args = ["--no-color", "upload", "--non-interactive", "--disable-progress-bar", *target]
     if attestations:
         args.append("--attestations")
-    result = proc.run(
-        proc.python_tool("twine", *args, path),
-        env=environment,
-        timeout=UPLOAD_TIMEOUT,
-        what=f"twine upload {path.name}",
+    result = twinecli.run(
+        [*args, path], env=environment, timeout=UPLOAD_TIMEOUT, what=f"twine upload {path.name}"
     )
     if not result.ok:
         raise _upload_failure(path, upload_url, index_url, result, environment)
