@@ -5,7 +5,11 @@ process dies there as with ``kill -9``, no clean-up. Each run of a chain is kill
 point and the following run resumes what the killed one left, until a last run without a kill.
 
 (a) every run in the same clone; (b) every run in a fresh clone of the remote, and after each kill
-a teammate pushes a commit to main. Both must converge to one release: one annotated tag on the
+a teammate pushes a commit to main. Nothing reaches the world before the tag is shared: (a) asserts
+that a run killed at any earlier point leaves the remote, both indexes and GitHub untouched, so a
+fresh clone after such a kill is a fresh clone before the release began; (b) starts at the last two
+of those points (a tag made but only local) and goes on through every later one. Both must
+converge to one release: one annotated tag on the
 release commit, which main contains; each recorded file once on each index (POSTs counted) with
 the sha256 the tag records; one CHANGELOG section; a published GitHub release with both files
 uploaded once; nothing irreversible repeated (the remote's ref log shows one tag creation).
@@ -70,6 +74,11 @@ CHAIN = [
     "github.asset",
     "github.published",
 ]
+# The points where nothing is in the world yet: the shared tag is the first thing any clone sees.
+BEFORE_SHARING = CHAIN[: CHAIN.index("shared")]
+# (b) starts where the most is done locally and nothing shared: every earlier point leaves the
+# same world, which (a) asserts after each.
+FRESH_CHAIN = CHAIN[CHAIN.index("tag.made") :]
 
 
 def publish(
@@ -107,17 +116,19 @@ def test_killed_anywhere_the_release_converges(
     rig: Setup, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
     s = rig
-    assert len(CHAIN) >= 25
+    assert len(CHAIN) >= 25 and len(BEFORE_SHARING) == 13 and FRESH_CHAIN[2] == "shared"
     github = FakeGitHub(REPO).start()
     try:
         github.add_tag(TAG)  # GitHub sees the tag once pushed; the fake is told up front
         env = engine_env(**github.env())
         fresh = where.startswith("fresh")
         project = s.project
-        for number, point in enumerate(CHAIN, 1):
+        for number, point in enumerate(FRESH_CHAIN if fresh else CHAIN, 1):
             killed = publish(project, env, point)
             output = killed.stdout + killed.stderr
             assert killed.returncode == -signal.SIGKILL, f"{point} was not reached:\n{output}"
+            if not fresh and point in BEFORE_SHARING:
+                assert_world_untouched(s, github, point)
             if fresh:
                 teammate_pushes(s, tmp_path, number)
                 project = tmp_path / f"clone-{number}"
@@ -129,6 +140,14 @@ def test_killed_anywhere_the_release_converges(
         assert not github.violations, github.violations
     finally:
         github.stop()
+
+
+def assert_world_untouched(s: Setup, github: FakeGitHub, point: str) -> None:
+    """Killed before sharing: no ref pushed, nothing uploaded, nothing written on GitHub."""
+    assert pushed(s) == [], point
+    assert [posts(server) for server in s.servers()] == [0, 0], point
+    writes = [call for call in github.requests if call.method != "GET"]
+    assert writes == [], (point, writes)
 
 
 def assert_converged(s: Setup, github: FakeGitHub, project: Path) -> None:
