@@ -25,6 +25,7 @@ import pytest
 
 from release import config, index, publish, pyproject
 from release.bump import BumpOptions
+from release.git import Git
 from release.errors import Aborted, CheckFailed, GitError, ReleaseError, StepFailed
 from tests.conftest import engine_env, git, indexes_env, run_captured, run_engine
 from tests.pypi_server import MakeServer, PypiServer, free_port, index_with_password
@@ -815,6 +816,118 @@ def teammate_pushes(s: Setup, work: Path, name: str) -> None:
     git(mate, "add", name)
     git(mate, "commit", "--quiet", "-m", f"Add {name}")
     git(mate, "push", "--quiet", "origin", "HEAD:main")
+
+
+def test_a_conflicting_change_on_main_stops_the_push_and_the_users_merge_finishes_it(
+    rig: Setup, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """main moved on since the release commit, with a change next to the version line it bumps:
+    the merge conflicts. Nothing reaches main, the public tag or the production index; the
+    advice (merge yourself, do not push, re-run) is followed, and the re-run pushes that merge
+    together with the tag, then finishes the release."""
+    s = rig
+    described = 'description = "OMI: notes from the command line (sample for nox-release)"'
+
+    def teammate_rewords_the_description() -> None:
+        mate = clone_of(s, tmp_path / "teammate")
+        path = mate / "pyproject.toml"
+        text = path.read_text(encoding="utf-8")
+        line = next(line for line in text.splitlines() if line.startswith("description = "))
+        path.write_text(text.replace(line, described), encoding="utf-8")
+        git(mate, "commit", "--quiet", "-am", "Reword the description")
+        git(mate, "push", "--quiet", "origin", "HEAD:main")
+
+    before = git(s.remote, "rev-parse", "refs/heads/main")
+    lines: list[str] = []
+    with Faults(monkeypatch).before(publish.PushStep, teammate_rewords_the_description):
+        with pytest.raises(ReleaseError) as caught:
+            run_publish(s, lines, date="2026-11-30")
+    error = caught.value
+    output = "\n".join(lines) + f"\n{error.message}\n{error.hint}"
+    assert "moved on since v0.3.0 was made, and merging the release commit into it conflicts" in (
+        output
+    )
+    assert "merge it yourself" in output and "(do not push)" in output
+    for harmful in HARMFUL:
+        assert harmful not in output
+    main = git(s.remote, "rev-parse", "refs/heads/main")
+    assert main != before and git(s.remote, "log", "-1", "--format=%s", main) == (
+        "Reword the description"
+    )
+    assert remote_tags(s) == []  # shared under refs/nox-release/ only, not public
+    assert s.prod_index.files() == [] and posts(s.prod_index) == 0
+    assert len(s.test_index.files()) == 2
+
+    # The advice: pull main (the release commit is on the local main, so the pull is the merge),
+    # resolve, commit, do not push; then re-run publish.
+    pulled = subprocess.run(
+        ["git", "-c", "pull.rebase=false", "pull", "--quiet", "origin", "main"],
+        cwd=s.project,
+        capture_output=True,
+        text=True,
+    )
+    assert pulled.returncode != 0 and "CONFLICT" in pulled.stdout + pulled.stderr
+    git(s.project, "checkout", "--ours", "pyproject.toml")  # the release's version line...
+    text = (s.project / "pyproject.toml").read_text(encoding="utf-8")
+    old = next(line for line in text.splitlines() if line.startswith("description = "))
+    resolved = text.replace(old, described)  # ...and the teammate's description
+    (s.project / "pyproject.toml").write_text(resolved, encoding="utf-8")
+    git(s.project, "add", "pyproject.toml")
+    git(s.project, "commit", "--quiet", "--no-edit")
+    merge = git(s.project, "rev-parse", "HEAD")
+
+    resumed = run_engine(s.project, "publish", VERSION, "--yes", "--allow-unknown")
+    output = resumed.stdout + resumed.stderr
+    assert resumed.returncode == 0, output
+    assert git(s.remote, "rev-parse", "refs/heads/main") == merge
+    assert remote_tags(s) == [TAG]
+    commit = git(s.remote, "rev-parse", f"{TAG}^{{commit}}")
+    assert git(s.remote, "log", "-1", "--format=%s", commit) == f"Release version {VERSION}"
+    assert git(s.remote, "for-each-ref", "refs/nox-release/") == ""
+    shipped = git(s.remote, "show", "refs/heads/main:pyproject.toml")
+    assert f'version = "{VERSION}"' in shipped and described in shipped
+    tested = {p.name: sha256(p) for p in s.test_index.packages.iterdir()}
+    assert {p.name: sha256(p) for p in s.prod_index.packages.iterdir()} == tested
+    assert [posts(server) for server in s.servers()] == [2, 2]
+
+
+def test_a_push_to_main_just_before_the_atomic_push_is_refused_and_the_rerun_merges(
+    rig: Setup, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A teammate pushes to main between publish's look at the remote and its atomic push: the
+    push is refused as a whole (no tag, nothing on the production index), publish says what
+    happened and that a re-run merges; the re-run does."""
+    s = rig
+    real_push = Git.push_atomic
+
+    def teammate_first(self: Git, remote: str, *refspecs: str) -> None:
+        monkeypatch.setattr(Git, "push_atomic", real_push)  # once
+        teammate_pushes(s, tmp_path, "teammate.txt")
+        real_push(self, remote, *refspecs)
+
+    monkeypatch.setattr(Git, "push_atomic", teammate_first)
+    lines: list[str] = []
+    with pytest.raises(StepFailed) as caught:
+        run_publish(s, lines, date="2026-11-30")
+    message = f"{caught.value.message}\n{caught.value.hint}"
+    assert "origin/main moved on while the push was prepared" in message, message
+    assert "nothing was pushed, v0.3.0 included" in message
+    assert "re-run publish: it merges the release into the new main" in message
+    for harmful in HARMFUL:
+        assert harmful not in message
+    assert remote_tags(s) == [] and s.prod_index.files() == []
+    assert git(s.remote, "log", "-1", "--format=%s", "refs/heads/main") == "Add teammate.txt"
+
+    lines = []
+    assert run_publish(s, lines, date="2026-11-30") == 0
+    assert any("main moved on: pushing a merge of v0.3.0 into it" in line for line in lines), lines
+    main = git(s.remote, "rev-parse", "refs/heads/main")
+    assert git(s.remote, "log", "-1", "--format=%s", main) == "Merge release 0.3.0 into main"
+    assert remote_tags(s) == [TAG]
+    subprocess.run(
+        ["git", "merge-base", "--is-ancestor", f"{TAG}^{{commit}}", main], cwd=s.remote, check=True
+    )
+    assert [posts(server) for server in s.servers()] == [2, 2]
 
 
 def test_a_release_stopped_after_the_push_is_finished_from_a_fresh_clone(

@@ -7,7 +7,7 @@ import hashlib
 from pathlib import Path
 
 from .. import history, index, killpoint, smoke
-from ..errors import ReleaseError, StepFailed
+from ..errors import GitError, ReleaseError, StepFailed
 from ..output import STEP_INDENT, Out
 from ..version import next_patch
 from .base import Step as _Step
@@ -216,6 +216,7 @@ class PushStep(_Step):
 
     def run(self, out: Out) -> None:
         r = self.r
+        r.refresh()  # the remote as it is now: someone may have pushed to the branch meanwhile
         tag = r.release_tag()
         commit = r.git.commit_of(tag) if tag else None
         assert commit is not None
@@ -229,12 +230,26 @@ class PushStep(_Step):
         if r.shared_ref in r.remote_or_empty():
             refspecs.append(f":{r.shared_ref}")
         killpoint.hit("push.start")
-        r.git.push_atomic(r.cfg.remote, *refspecs)
+        try:
+            r.git.push_atomic(r.cfg.remote, *refspecs)
+        except GitError as error:
+            if target is not None and any(sign in error.message for sign in _MOVED_ON):
+                raise StepFailed(
+                    f"{r.cfg.remote}/{branch} moved on while the push was prepared (someone "
+                    f"pushed to it just now): nothing was pushed, {r.tag} included",
+                    f"re-run publish: it merges the release into the new {branch} and pushes "
+                    f"both together",
+                ) from None
+            raise
         killpoint.hit("push.done")
         r.refresh()
         if target is not None and r.git.branch() == branch:
             # Bring this clone along when it can fast-forward; else the user pulls later.
             r.git.run("merge", "--quiet", "--ff-only", target, check=False)
+
+
+# How git says that a branch push was refused because the remote branch has commits we lack.
+_MOVED_ON = ("(fetch first)", "(non-fast-forward)")
 
 
 class GitHubStep(_Step):
