@@ -20,6 +20,7 @@ from typing import IO
 from .errors import PackageIndexError
 
 STARTUP_TIMEOUT = 120.0  # generous: a loaded machine starts Python slowly
+LOG_BARRIER_TIMEOUT = 10.0  # before stopping: the log gets the lines of answered requests
 
 
 def free_port() -> int:
@@ -162,6 +163,7 @@ class LocalIndex:
 
     def stop(self) -> None:
         if self._process is not None:
+            self._log_barrier()
             self._process.terminate()
             try:
                 self._process.wait(timeout=10)
@@ -172,6 +174,24 @@ class LocalIndex:
         if self._log is not None:
             self._log.close()
             self._log = None
+
+    def _log_barrier(self) -> None:
+        """Let the log catch up before the server goes: it writes a request's line after sending
+        the answer, so a client can have its answer while the line is still to come. The server
+        answers one request at a time (wsgiref), so once a /health sent now shows in the log,
+        every request answered before it does too. A server that does not answer within
+        LOG_BARRIER_TIMEOUT is stopped all the same."""
+        if not self.running:
+            return
+        logged = self._health_checks_logged()
+        deadline = time.monotonic() + LOG_BARRIER_TIMEOUT
+        try:
+            with urllib.request.urlopen(self.url + "/health", timeout=LOG_BARRIER_TIMEOUT):
+                pass
+        except (urllib.error.URLError, OSError):
+            return
+        while self._health_checks_logged() <= logged and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def files(self) -> list[str]:
         """The file names in the package directory, sorted."""

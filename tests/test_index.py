@@ -15,6 +15,8 @@ import re
 import shutil
 import stat
 import threading
+import urllib.error
+import urllib.request
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -671,3 +673,18 @@ def test_project_url_for_humans() -> None:
 def test_display_url_hides_credentials() -> None:
     assert index.display_url("https://u:pw@host.example:8443/a/") == "https://host.example:8443/a/"
     assert index.display_url("https://host.example/a/") == "https://host.example/a/"
+
+
+@pytest.mark.slow
+def test_a_stopped_server_has_logged_every_request_it_answered(pypi_server: PypiServer) -> None:
+    """The server writes a request's log line after the answer: stop() waits for the lines of
+    requests already answered (tests count uploads in the log), however soon it follows them."""
+    for number in range(5):
+        page = f"/simple/answered-{number}/"
+        try:
+            urllib.request.urlopen(pypi_server.url + page, timeout=30).close()
+        except urllib.error.HTTPError as error:
+            assert error.code == 404  # unknown project: answered all the same
+        pypi_server.stop()
+        assert page in pypi_server.requested(), number
+        pypi_server.start()
