@@ -6,13 +6,17 @@ in the slow tests."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from release import config
+from release.git import Git
+from release.publish import sources
 from release.checklist import FAIL, PASS, Context, changelog_item, versions_item
 from release.versions import tagged
 
@@ -260,3 +264,29 @@ def test_a_vcs_project_keeps_citation_in_step_and_ignores_stray_generated_files(
     assert bumped.returncode == 0, bumped.stdout + bumped.stderr
     assert (project / "CITATION.cff").read_text() == 'cff-version: 1.2.0\nversion: "1.3.0"\n'
     assert run_engine(project, "versions").returncode == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name", ["setuptools-static", "pdm-file", "setuptools-scm", "hatch-static"]
+)
+def test_the_release_build_is_the_same_bytes_in_another_clone(name: str, tmp_path: Path) -> None:
+    """publish records its build's sha256 in the tag; a clone that has to build the files again
+    (the first clone is gone, nothing was uploaded yet) must get the same bytes. setuptools' and
+    pdm-backend's sdists carry the checkout's file times and the build's time: built twice, a
+    second apart, they differed until the sdist was normalized (release/sdist.py)."""
+    shape = next(shape for shape in SHAPES if shape.name == name)
+    project = released_repo(shape, tmp_path)
+    other = tmp_path / "other-clone"
+    git(tmp_path, "clone", "--quiet", str(project), str(other))
+    tag = shape.tag_format.format(version=NEW)
+    built = []
+    for clone in (project, other):
+        repo = Git(clone)
+        head = repo.commit_of("HEAD")
+        assert head is not None
+        files = sources.build_commit(repo, head, tag, tmp_path / clone.name)
+        built.append({path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in files})
+        time.sleep(1.1)  # the second build starts in another second
+    assert len(built[0]) == 2 and any(name.endswith(".tar.gz") for name in built[0])
+    assert built[0] == built[1]

@@ -2,7 +2,8 @@
 
 :func:`build_at` builds from a clean checkout of the release commit (a local clone in which the
 release tag exists, so VCS version plugins see the version) with ``SOURCE_DATE_EPOCH`` set to the
-commit's time, so a rebuild of the same commit gives the same bytes. :func:`release_files` gives
+commit's time and the sdist normalized (release/sdist.py), so a rebuild of the same commit gives
+the same bytes, in this clone or another. :func:`release_files` gives
 the files the tag's record names, taken from ``dist/`` when it holds them, else downloaded from
 the test index, else rebuilt, and always checked against the record's sha256.
 """
@@ -17,8 +18,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .. import dist, index
+from .. import dist, index, sdist
 from ..errors import StepFailed
+from ..git import Git
 from ..output import STEP_INDENT, Out
 from .state import Release
 
@@ -36,13 +38,25 @@ def _source_date(epoch: int) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = before
 
 
+def build_commit(git: Git, commit: str, tag: str, outdir: Path) -> list[Path]:
+    """sdist and wheel of ``commit`` (a clean checkout with ``tag`` on it) into ``outdir``
+    (emptied first), with ``SOURCE_DATE_EPOCH`` the commit's time and the sdist normalized
+    (release/sdist.py): the same commit gives the same bytes in any clone."""
+    epoch = git.commit_time(commit)
+    with tempfile.TemporaryDirectory(prefix="release-build-") as scratch:
+        source = git.clone_at(commit, Path(scratch) / "src", tag=tag)
+        with _source_date(epoch):
+            built = dist.build(source, outdir)
+    for path in built:
+        if path.name.endswith(".tar.gz"):
+            sdist.normalize(path, epoch)
+    return built
+
+
 def build_at(release: Release, commit: str, outdir: Path) -> dist.DistFiles:
     """sdist and wheel of ``commit`` into ``outdir`` (emptied first), twine-checked, named for
     the version being released."""
-    with tempfile.TemporaryDirectory(prefix="release-build-") as scratch:
-        source = release.git.clone_at(commit, Path(scratch) / "src", tag=release.tag)
-        with _source_date(release.git.commit_time(commit)):
-            dist.build(source, outdir)
+    build_commit(release.git, commit, release.tag, outdir)
     files = dist.check_dist(outdir, release.cfg.name, release.version)
     dist.twine_check(files.all)
     return files
