@@ -6,7 +6,7 @@ fresh checkout's files are as new as the checkout) and the time of the build int
 two builds of one commit, a second apart, differ. A release whose files have to be rebuilt in
 another clone (the tag's record names sha256s) could then not be finished there.
 
-:func:`normalize` rewrites the archive without changing what it holds: the members in the same
+:func:`normalized` gives the archive rewritten without changing what it holds: the members in the same
 order with the same contents and names, each member's time clamped to the commit's time, owner
 and group 0 with no names, modes 0o644 (0o755 for directories and executables), and a gzip
 header with the commit's time and no file name. The result is the same file for the same tree,
@@ -18,17 +18,15 @@ from __future__ import annotations
 import copy
 import gzip
 import io
-import os
 import tarfile
-import tempfile
 from pathlib import Path
 
-# PAX header records that carry what normalize() sets (or what tarfile would write back from them).
+# PAX header records that carry what normalized() sets (or what tarfile would write back from them).
 _VOLATILE = {"mtime", "atime", "ctime", "uid", "gid", "uname", "gname"}
 
 
-def normalize(path: Path, epoch: int) -> None:
-    """Rewrite the ``.tar.gz`` at ``path`` as described above (atomically: temp file + rename)."""
+def normalized(path: Path, epoch: int) -> bytes:
+    """The ``.tar.gz`` at ``path``, rewritten as described above."""
     archive = io.BytesIO()
     with (
         tarfile.open(path, "r:gz") as source,
@@ -50,11 +48,4 @@ def normalize(path: Path, epoch: int) -> None:
     compressed = io.BytesIO()
     with gzip.GzipFile(filename="", mode="wb", fileobj=compressed, mtime=epoch) as stream:
         stream.write(archive.getvalue())
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(compressed.getvalue())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    return compressed.getvalue()

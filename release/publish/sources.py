@@ -49,7 +49,7 @@ def build_commit(git: Git, commit: str, tag: str, outdir: Path) -> list[Path]:
             built = dist.build(source, outdir)
     for path in built:
         if path.name.endswith(".tar.gz"):
-            sdist.normalize(path, epoch)
+            place(sdist.normalized(path, epoch), path)
     return built
 
 
