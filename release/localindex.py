@@ -198,8 +198,9 @@ class LocalIndex:
         return sorted(path.name for path in self.packages.iterdir())
 
     def requested(self) -> list[str]:
-        """The paths of every request the server logged, in order (across restarts)."""
-        if not self.log_path.exists():
-            return []
-        text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        return re.findall(r'"[A-Z]+ (\S+) HTTP/[\d.]+"', text)
+        """The paths of every request the server answered, in order (across restarts), less the
+        /health requests this class sends itself. A running server's log is let catch up first
+        (see _log_barrier): a client can have its answer before the line is written."""
+        self._log_barrier()
+        paths = re.findall(r'"[A-Z]+ (\S+) HTTP/[\d.]+"', self._log_text())
+        return [path for path in paths if path != "/health"]

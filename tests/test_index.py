@@ -688,3 +688,20 @@ def test_a_stopped_server_has_logged_every_request_it_answered(pypi_server: Pypi
         pypi_server.stop()
         assert page in pypi_server.requested(), number
         pypi_server.start()
+
+
+@pytest.mark.slow
+def test_a_running_server_lists_every_request_it_answered(pypi_server: PypiServer) -> None:
+    """requested() on a running server lets the log catch up too, and leaves out the /health
+    requests LocalIndex sends itself: a test comparing counts before and after sees only its own."""
+    before = pypi_server.requested()
+    assert "/health" not in before
+    for number in range(20):
+        page = f"/simple/running-{number}/"
+        try:
+            urllib.request.urlopen(pypi_server.url + page, timeout=30).close()
+        except urllib.error.HTTPError as error:
+            assert error.code == 404
+        assert pypi_server.requested()[len(before) :] == [
+            f"/simple/running-{seen}/" for seen in range(number + 1)
+        ]
