@@ -158,7 +158,9 @@ def build_dist(
     else:
         out(f"building {cfg.name} {pyproject.current_version(cfg)} into {outdir}")
     build(source or cfg.root, outdir)
-    files = check_dist(outdir, cfg.name, built_version(cfg, outdir))
+    files = check_dist(
+        outdir, cfg.name, built_version(cfg, outdir), built_from=cfg.version_source.description
+    )
     twine_check(files.all)
     return files
 
@@ -181,11 +183,14 @@ def check_dist(
     *,
     matrix: cibw.WheelConfig | None = None,
     asked_by: str = "the project's configuration",
+    built_from: str | None = None,
 ) -> DistFiles:
     """The dist sanity check: the sdist and wheel of ``name`` ``version`` in ``outdir``, or
     CheckFailed listing everything that is off. With ``matrix`` (a platform-wheel project's CI
     dist/): the sdist and every platform's wheel, each build ``matrix`` asks for (``asked_by`` says
-    where that comes from in the report of the platforms present and missing)."""
+    where that comes from in the report of the platforms present and missing). ``built_from``:
+    the files were built just now from a tree whose version lives there (the version source's
+    description), so a wrong version is the build reading it elsewhere, never a stale build."""
     _version(version)
     if not outdir.is_dir():
         raise CheckFailed(f"{outdir} does not exist: nothing has been built", REBUILD_HINT)
@@ -199,6 +204,21 @@ def check_dist(
         if verdict.missing:
             problems.append(f"{len(verdict.missing)} build(s) asked for are missing (see below)")
         report, hint = "\n" + verdict.report(asked_by), GATHER_HINT
+    stale = [problem for problem in problems if problem.endswith(wheelset.STALE)]
+    if stale and built_from is not None:
+        problems = [
+            (
+                problem.removesuffix(wheelset.STALE) + " (built just now)"
+                if problem in stale
+                else problem
+            )
+            for problem in problems
+        ]
+        hint = (
+            f"the build backend does not read the version from {built_from}: list the file it "
+            "reads the version from in [tool.release] version-files "
+            "('python -m release versions' shows where the version is read)"
+        )
     if problems:
         listing = ", ".join(path.name for path in files) or "nothing"
         raise CheckFailed(

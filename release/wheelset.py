@@ -27,6 +27,8 @@ from . import cibw
 _OS_NAMES = {"manylinux": "Linux", "musllinux": "Linux (musl)", "macosx": "macOS", "win": "Windows"}
 _WINDOWS_ARCHS = {"win_amd64": "AMD64", "win32": "x86", "win_arm64": "ARM64"}
 
+STALE = " (stale build)"  # a version problem of files built before the version changed
+
 
 @dataclass(frozen=True)
 class WheelMeta:
@@ -155,7 +157,7 @@ def identity_problems(
     if canonicalize_name(dist_name) != canonicalize_name(name):
         problems.append(f"{filename} belongs to {dist_name}, not {name}")
     if dist_version != wanted:
-        problems.append(f"{filename} is version {dist_version}, not {wanted} (stale build)")
+        problems.append(f"{filename} is version {dist_version}, not {wanted}{STALE}")
     return problems
 
 

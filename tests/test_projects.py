@@ -56,6 +56,10 @@ SHAPES = (
     Shape("setuptools-cfg-static", "setup-cfg", ("setup.cfg",)),
     Shape("hatch-static", "pep621", ("pyproject.toml", "shape_hatch_static/__init__.py")),
     Shape("hatch-path", "hatch-path", ("src/shape_hatch_path/__about__.py",)),
+    Shape("hatch-code", "hatch-code", ("src/shape_hatch_code/__about__.py",)),
+    # computed versions: the file the build reads them from is named in version-files
+    Shape("hatch-code-expr", "version-files", ("src/shape_hatch_expr/_meta.py",)),
+    Shape("pdm-call", "version-files", ("shape_pdm_call/_meta.py",)),
     Shape(
         "hatch-vcs",
         "vcs",
@@ -196,6 +200,35 @@ def test_the_build_carries_the_bumped_version(shape: Shape, tmp_path: Path) -> N
         built = dist.build(project, tmp_path / "dist")
         wheel = next(path for path in built if path.suffix == ".whl")
         assert tagged.wheel_version(wheel) == NEW
+
+
+@pytest.mark.slow
+def test_a_build_that_does_not_read_version_files_fails_the_row_and_the_build(
+    tmp_path: Path,
+) -> None:
+    """A computed version whose build reads another file than the one in version-files: the
+    version row writes another version there and builds (FAIL: the build still makes 1.2.0), and
+    the build command names the source instead of calling the fresh files a stale build."""
+    shape = next(shape for shape in SHAPES if shape.name == "hatch-code-expr")
+    project = released_repo(shape, tmp_path)
+    (project / "src/shape_hatch_expr/versioning.py").write_text(
+        'def release_version() -> str:\n    return "1.2.0"\n', encoding="utf-8"
+    )
+    git(project, "commit", "--quiet", "-am", "Compute the version elsewhere")
+    cfg = config.load(project, env={})
+    before = snapshot(project)
+    (row,) = versions_item(Context(cfg, None))
+    assert (row.status, row.reason) == (FAIL, "with 1.2.1 written, the build still makes 1.2.0")
+    assert "does not take the version from src/shape_hatch_expr/_meta.py" in row.fix
+    assert "version-files" in row.fix
+    assert snapshot(project) == before  # the probe was written and built in a scratch copy
+
+    assert run_engine(project, "bump", "minor", "--date", DATE).returncode == 0
+    built = run_engine(project, "build")
+    assert built.returncode == 1, built.stdout + built.stderr
+    assert "is version 1.2.0, not 1.3.0 (built just now)" in built.stderr
+    assert "stale" not in built.stderr
+    assert "does not read the version from src/shape_hatch_expr/_meta.py" in built.stderr
 
 
 @pytest.mark.slow

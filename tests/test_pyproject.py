@@ -179,6 +179,17 @@ def test_every_module_under_source_is_scanned_and_drift_is_seen(tmp_path: Path) 
             id="hatch-path",
         ),
         pytest.param(
+            '[tool.hatch.version]\nsource = "code"\npath = "src/demo_pkg/__about__.py"\n'
+            'expression = "VERSION"\n',
+            {
+                "__init__.py": "",
+                "__about__.py": '"""about"""\nVERSION = "0.2.0"\n__version__ = VERSION\n',
+            },
+            ("__about__.py", 2, "0.2.0", "module"),
+            ("0.2.1", '"""about"""\nVERSION = "0.2.1"\n__version__ = VERSION\n'),
+            id="hatch-code-name",
+        ),
+        pytest.param(
             "[tool.hatch.version]\n"
             'path = "src/demo_pkg/meta.txt"\n'
             "pattern = 'release: (?P<version>[^\\s]+)'\n",
@@ -203,6 +214,71 @@ def test_the_file_the_backend_reads_is_the_one_copy(
     assert current_version(cfg) == value
     assert version_copies(cfg) == [VersionCopy(path, line, value, kind)]
     assert edits_for(cfg, edit[0]) == {path: edit[1]}
+
+
+@pytest.mark.parametrize(
+    ("extra", "found", "reader"),
+    [
+        pytest.param(
+            '[tool.hatch.version]\nsource = "code"\npath = "src/demo_pkg/v.py"\n'
+            'expression = "compute()"\n',
+            "[tool.hatch.version] source 'code' ('compute()' in src/demo_pkg/v.py)",
+            "name the file it reads",
+            id="hatch-code-expression",
+        ),
+        pytest.param(
+            '[tool.hatch.version]\nsource = "code"\npath = "src/demo_pkg/v.py"\n',
+            "[tool.hatch.version] source 'code' ('__version__' in src/demo_pkg/v.py)",
+            "name the file it reads",
+            id="hatch-code-computed-name",
+        ),
+        pytest.param(
+            '[tool.pdm.version]\nsource = "call"\ngetter = "demo_pkg.v:compute"\n',
+            "[tool.pdm.version] source 'call' (getter 'demo_pkg.v:compute')",
+            "name the file the getter reads",
+            id="pdm-call",
+        ),
+        pytest.param(
+            '[tool.hatch.version]\nsource = "a-plugin"\n',
+            "[tool.hatch.version] source 'a-plugin'",
+            "name the file the version source plugin reads",
+            id="hatch-plugin",
+        ),
+    ],
+)
+def test_a_computed_version_needs_its_file_in_version_files(
+    tmp_path: Path, extra: str, found: str, reader: str
+) -> None:
+    """Without version-files: exit 2 naming what was found and the setting; with it: that file's
+    version line is the one copy (the build's own read of it is proven by the release's checks)."""
+    modules = {"__init__.py": "", "v.py": "__version__ = '.'.join(['0', '2', '0'])\n"}
+    make_project(tmp_path, version_line='dynamic = ["version"]', extra=extra, modules=modules)
+    with pytest.raises(ConfigError) as caught:
+        current_version(load(tmp_path))
+    assert caught.value.message == f"the version comes from {found}, which nox-release cannot edit"
+    assert reader in caught.value.hint and "version-files = [" in caught.value.hint
+
+    (tmp_path / "src/demo_pkg/_meta.py").write_text('# facts\nversion = "0.2.0"\n')
+    with (tmp_path / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
+        pyproject.write('\n[tool.release]\nversion-files = ["src/demo_pkg/_meta.py"]\n')
+    cfg = load(tmp_path)
+    meta = tmp_path / "src/demo_pkg/_meta.py"
+    assert cfg.version_source.kind == "version-files"
+    assert cfg.version_source.description == f"src/demo_pkg/_meta.py, read by {found}"
+    assert version_copies(cfg) == [VersionCopy(meta, 2, "0.2.0", "version-file")]
+    assert edits_for(cfg, "0.3.0") == {meta: '# facts\nversion = "0.3.0"\n'}
+
+
+def test_hatch_env_source_is_refused_saying_where_the_version_comes_from(tmp_path: Path) -> None:
+    make_project(
+        tmp_path,
+        version_line='dynamic = ["version"]',
+        extra='[tool.hatch.version]\nsource = "env"\nvariable = "PKG_VERSION"\n',
+    )
+    with pytest.raises(ConfigError) as caught:
+        current_version(load(tmp_path))
+    assert "environment variable 'PKG_VERSION' when the build runs" in caught.value.message
+    assert "does not set build variables" in caught.value.hint
 
 
 def test_setuptools_attr_naming_a_missing_module(tmp_path: Path) -> None:
@@ -242,17 +318,28 @@ def test_hatch_vcs_source_is_the_tag_and_never_refused(tmp_path: Path) -> None:
     assert edits_for(cfg, "0.4.0") == {}
 
 
-def test_an_unreadable_hatch_source_never_tells_to_change_the_scheme(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "table",
+    [
+        'source = "code"\npath = "src/demo_pkg/__init__.py"\nexpression = "compute()"',
+        'source = "a-plugin"',
+        'source = "env"\nvariable = "PKG_VERSION"',
+    ],
+)
+def test_an_unreadable_hatch_source_never_tells_to_change_the_scheme(
+    tmp_path: Path, table: str
+) -> None:
     make_project(
         tmp_path,
         version_line='dynamic = ["version"]',
-        extra='[tool.hatch.version]\nsource = "code"\npath = "x.py"\n',
+        extra=f"[tool.hatch.version]\n{table}\n",
     )
     with pytest.raises(ConfigError) as caught:
         version_copies(load(tmp_path))
-    assert "'code'" in caught.value.message
-    assert "static" not in caught.value.hint and "use a" not in caught.value.hint
-    assert "version-files" in caught.value.hint
+    assert table.split("\n")[0].split(" = ")[1].strip('"') in caught.value.message
+    hint = caught.value.hint
+    assert "static" not in hint and "use a" not in hint and "regex" not in hint
+    assert "version-files" in hint
 
 
 def test_version_files_add_to_the_scan(tmp_path: Path) -> None:

@@ -82,9 +82,14 @@ def package_item(ctx: Context) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="release-check-dist-") as scratch:
         outdir = Path(scratch) / "dist"
         try:
-            source = _copy_of_the_tree(ctx.cfg, Path(scratch) / "src")
+            source = copy_of_the_tree(ctx.cfg, Path(scratch) / "src")
             dist.build(source, outdir)
-            files = dist.check_dist(outdir, ctx.cfg.name, dist.built_version(ctx.cfg, outdir))
+            files = dist.check_dist(
+                outdir,
+                ctx.cfg.name,
+                dist.built_version(ctx.cfg, outdir),
+                built_from=ctx.cfg.version_source.description,
+            )
         except ReleaseError as error:
             return [
                 Row("build", FAIL, error.message.splitlines()[0], error.hint),
@@ -106,7 +111,7 @@ def package_item(ctx: Context) -> list[Row]:
         return [Row("build", PASS, f"{built}; {note}" if note else built), smoke_row]
 
 
-def _copy_of_the_tree(cfg: Config, dest: Path) -> Path:
+def copy_of_the_tree(cfg: Config, dest: Path) -> Path:
     """The work tree as the build sees it, outside the project, so that nothing a backend writes
     while building (setuptools' ``build/`` and ``*.egg-info``) lands in the project.
 

@@ -57,7 +57,8 @@ def build_at(release: Release, commit: str, outdir: Path) -> dist.DistFiles:
     """sdist and wheel of ``commit`` into ``outdir`` (emptied first), twine-checked, named for
     the version being released."""
     build_commit(release.git, commit, release.tag, outdir)
-    files = dist.check_dist(outdir, release.cfg.name, release.version)
+    built_from = release.cfg.version_source.description
+    files = dist.check_dist(outdir, release.cfg.name, release.version, built_from=built_from)
     dist.twine_check(files.all)
     return files
 

@@ -21,7 +21,7 @@ from packaging.utils import canonicalize_name
 from ..config import Config
 from ..errors import ConfigError
 from ..files import read_text
-from .sources import read_file
+from .sources import read_file, version_file_sites
 from .text import Site, VersionCopy, assignment_sites, regex_sites
 
 VENDORED = frozenset({"_vendor", "vendor", "third_party", "_vendored"})
@@ -29,12 +29,6 @@ VENDORED = frozenset({"_vendor", "vendor", "third_party", "_vendored"})
 TEST_DIRS = frozenset({"tests", "test", "testdata", "test_data", "fixtures"})
 SPHINX_CONF = ("docs/conf.py", "doc/conf.py", "docs/source/conf.py", "doc/source/conf.py")
 
-# A version line in a version file: __version__ = "…", version = "…" (optionally annotated).
-_VERSION_LINE = re.compile(
-    r"^(?:__version__|version)[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*"
-    r"(?P<quote>[\"'])(?P<value>[^\"'\r\n]*)(?P=quote)",
-    re.MULTILINE,
-)
 _CFF_VERSION = re.compile(
     r"^version:[ \t]*(?P<quote>[\"']?)(?P<value>[0-9][^\"'\s#]*)(?P=quote)[ \t]*(?:#.*)?$",
     re.MULTILINE,
@@ -57,7 +51,7 @@ def other_sites(cfg: Config, generated: Iterable[Path], current: str | None) -> 
         if path.resolve() not in skip
         for site in assignment_sites(path, read_text(path), "__version__", cfg.relative(path))
     ]
-    sites += [site for path in cfg.version_files for site in _version_file_sites(cfg, path)]
+    sites += [site for path in cfg.version_files for site in version_file_sites(cfg, path)]
     sites += _uv_lock_sites(cfg)
     sites += _citation_sites(cfg)
     sites += _sphinx_sites(cfg, current)
@@ -112,19 +106,6 @@ def excluded(cfg: Config, path: Path) -> bool:
         for glob in cfg.exclude
         for candidate in candidates
     )
-
-
-def _version_file_sites(cfg: Config, path: Path) -> list[Site]:
-    where = "[tool.release] version-files"
-    text = read_file(cfg, path, where)
-    sites = regex_sites(path, text, _VERSION_LINE, "value", "version-file")
-    if not sites:
-        raise ConfigError(
-            f'{cfg.relative(path)} (listed in {where}) has no __version__ = "…" or '
-            'version = "…" line',
-            f"add such a line to {cfg.relative(path)}, or remove it from version-files",
-        )
-    return sites
 
 
 def _uv_lock_sites(cfg: Config) -> list[Site]:

@@ -17,7 +17,7 @@ import tomlkit
 from ..config import Config, parse_toml, plain
 from ..errors import ConfigError
 from ..files import read_text
-from .text import Site, VersionCopy, assignment_sites, dig, line_of, toml_string_site
+from .text import Site, VersionCopy, assignment_sites, dig, line_of, regex_sites, toml_string_site
 
 # hatch's default: __version__ or VERSION (any case), an optional leading "v" is not the version.
 _HATCH_LINE = re.compile(
@@ -25,9 +25,16 @@ _HATCH_LINE = re.compile(
     r"(?P<quote>[\"'])v?(?P<value>[^\"'\r\n]+)(?P=quote)",
     re.MULTILINE | re.IGNORECASE,
 )
+# A version line in a version file: __version__ = "…", version = "…" (optionally annotated).
+_VERSION_LINE = re.compile(
+    r"^(?:__version__|version)[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*"
+    r"(?P<quote>[\"'])(?P<value>[^\"'\r\n]*)(?P=quote)",
+    re.MULTILINE,
+)
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _NO_SOURCE_HINT = (
-    "nox-release reads [project] version, setuptools attr/file, hatch path, Poetry, PDM file, "
-    "flit's __version__ and VCS tags (setuptools-scm, hatch-vcs, pdm-backend scm); "
+    "nox-release reads [project] version, setuptools attr/file, hatch path and code, Poetry, "
+    "PDM file, flit's __version__ and VCS tags (setuptools-scm, hatch-vcs, pdm-backend scm); "
     "list the files that hold the version in [tool.release] version-files"
 )
 
@@ -227,11 +234,19 @@ def _setuptools(cfg: Config, table: dict[str, Any]) -> tuple[VersionSource, Site
 def _hatch(cfg: Config, table: dict[str, Any]) -> tuple[VersionSource, Site]:
     where = "[tool.hatch.version]"
     source = table.get("source", "regex")
-    if source != "regex":
+    if source == "code":
+        return _hatch_code(cfg, table)
+    if source == "env":
+        variable = table.get("variable")
         raise ConfigError(
-            f"{where} takes the version from source {source!r}, which nox-release cannot read",
-            _NO_SOURCE_HINT,
+            f"{where} takes the version from the environment variable {variable!r} when the "
+            "build runs (hatch's env source): no file holds it, so a bump has nothing to write",
+            "nox-release does not set build variables yet, so it cannot release this project "
+            "as it is configured (a file in [tool.release] version-files would not reach the "
+            "build: hatch reads only the variable)",
         )
+    if source != "regex":
+        return _listed_file(cfg, f"{where} source {source!r}", "the version source plugin")
     if not isinstance(table.get("path"), str):
         raise ConfigError(
             f"{where} has no path to the file that holds the version",
@@ -257,8 +272,63 @@ def _hatch(cfg: Config, table: dict[str, Any]) -> tuple[VersionSource, Site]:
     return VersionSource("hatch-path", f"{where} path {table['path']}"), Site(copy, start, end)
 
 
+def _hatch_code(cfg: Config, table: dict[str, Any]) -> tuple[VersionSource, Site]:
+    """hatch's code source: the file at ``path`` is loaded and ``expression`` (``__version__``
+    by default) evaluated. A name bound to a string literal at the file's top level is edited in
+    place; anything computed needs the file it is computed from, in version-files."""
+    where = "[tool.hatch.version]"
+    expression = table.get("expression", "__version__")
+    if not isinstance(table.get("path"), str):
+        raise ConfigError(
+            f"{where} source 'code' has no path to the file that holds the version",
+            f'hatch needs path = "src/<pkg>/__about__.py" in {where}',
+        )
+    path = cfg.root / table["path"]
+    shown = f"{where} code {table['path']}"
+    if isinstance(expression, str) and _IDENTIFIER.match(expression):
+        text = read_file(cfg, path, where)
+        site = next(assignment_sites(path, text, expression, cfg.relative(path)), None)
+        if site is not None:
+            return VersionSource("hatch-code", f"{shown} ({expression})"), site
+    return _listed_file(cfg, f"{where} source 'code' ({expression!r} in {table['path']})", "it")
+
+
+def _listed_file(cfg: Config, found: str, reader: str) -> tuple[VersionSource, Site]:
+    """A version source nox-release cannot edit (computed, or a plugin's): the build still reads
+    it, from a file the project names in ``[tool.release] version-files``; the first version line
+    there is the authoritative copy. The release's own checks (the version row, the smoke test of
+    the built wheel) then prove that the build reads what the bump wrote."""
+    if not cfg.version_files:
+        raise ConfigError(
+            f"the version comes from {found}, which nox-release cannot edit",
+            f"name the file {reader} reads the version from in [tool.release]: "
+            'version-files = ["src/<pkg>/_version.py"] (a __version__ = "X.Y.Z" or '
+            'version = "X.Y.Z" line); bump edits it there',
+        )
+    path = cfg.version_files[0]
+    site = version_file_sites(cfg, path)[0]
+    return VersionSource("version-files", f"{cfg.relative(path)}, read by {found}"), site
+
+
+def version_file_sites(cfg: Config, path: Path) -> list[Site]:
+    """The version lines of a file listed in ``[tool.release] version-files``."""
+    where = "[tool.release] version-files"
+    text = read_file(cfg, path, where)
+    sites = regex_sites(path, text, _VERSION_LINE, "value", "version-file")
+    if not sites:
+        raise ConfigError(
+            f'{cfg.relative(path)} (listed in {where}) has no __version__ = "…" or '
+            'version = "…" line',
+            f"add such a line to {cfg.relative(path)}, or remove it from version-files",
+        )
+    return sites
+
+
 def _pdm(cfg: Config, table: dict[str, Any]) -> tuple[VersionSource, Site]:
     where = "[tool.pdm.version]"
+    if table.get("source") == "call":
+        getter = table.get("getter")
+        return _listed_file(cfg, f"{where} source 'call' (getter {getter!r})", "the getter")
     if table.get("source") != "file" or not isinstance(table.get("path"), str):
         raise ConfigError(
             f"{where} takes the version from source {table.get('source')!r}, "
