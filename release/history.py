@@ -114,6 +114,20 @@ class History:
             return self._fragments()
         return changelog.unreleased_changes(self.text)
 
+    def security_notes(self, version: str) -> tuple[bool, str] | None:
+        """For a security release of ``version``: whether its changes have a Security category,
+        and their text (what must not name a CVE before disclosure). Its section once recorded,
+        else what waits for it (Unreleased, or towncrier's fragments). None: the project keeps
+        no changelog, so there are no notes to check."""
+        if self.kind == NONE:
+            return None
+        if self.has_notes(version):
+            body = self.notes(version)
+            return has_security_heading(body), body
+        changes = self.unreleased_changes()
+        text = "\n".join(entry for entries in changes.values() for entry in entries)
+        return any(name.lower() == "security" for name in changes), text
+
     def is_breaking(self) -> bool:
         if self.kind == KEEP_A_CHANGELOG:
             return changelog.is_breaking(self.text)
@@ -182,3 +196,18 @@ class History:
             text = fragment.read_text(encoding="utf-8").strip()
             found.setdefault(category, []).append(text or fragment.name)
         return found
+
+
+_UNDERLINE = re.compile(r"^([-=~^*+#])\1{2,}\s*$")
+
+
+def has_security_heading(notes: str) -> bool:
+    """The notes have a Security category: a Markdown heading (``### Security``) or a
+    reStructuredText one (``Security`` over a line of ``-``, ``~``, ``^``…), as towncrier writes."""
+    lines = [line.strip() for line in notes.splitlines()]
+    for line, following in zip(lines, lines[1:] + [""]):
+        if line.startswith("#") and line.lstrip("#").strip().lower() == "security":
+            return True
+        if line.lower() == "security" and _UNDERLINE.match(following):
+            return True
+    return False

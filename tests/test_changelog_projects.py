@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from release import config
+from release import config, history
 from release.checklist import Context, changelog_item
 
 from .conftest import git, run_engine, snapshot
@@ -259,3 +259,46 @@ def test_the_changelog_file_is_found_under_its_common_names(name: str, tmp_path:
 
     assert cfg.changelog == project / name
     assert cfg.changelog_kind == "keep-a-changelog"
+
+
+SECURITY_TYPES = """
+[[tool.towncrier.type]]
+directory = "security"
+name = "Security"
+showcontent = true
+
+[[tool.towncrier.type]]
+directory = "feature"
+name = "Features"
+showcontent = true
+"""
+
+
+def test_a_security_release_reads_the_notes_of_every_kind_of_changelog(tmp_path: Path) -> None:
+    """publish --security asks the History, whichever kind: towncrier's 'security' fragments
+    before the bump and its built section after it; Markdown and reStructuredText headings; no
+    changelog at all has no notes to check."""
+    project = released_repo("changelog-towncrier", "v1.2.0", tmp_path)
+    with (project / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
+        pyproject.write(SECURITY_TYPES)
+    assert history.History.read(config.load(project, env={})).security_notes("1.3.0") == (
+        False,
+        ENTRY,
+    )
+    fragment = project / "changelog.d" / "+escape.security.md"
+    fragment.write_text("Escape note titles (CVE-2026-12345).\n", encoding="utf-8")
+    has_entry, text = history.History.read(config.load(project, env={})).security_notes("1.3.0")
+    assert has_entry and "CVE-2026-12345" in text
+
+    git(project, "add", "-A")
+    git(project, "commit", "--quiet", "-m", "Note the security fix")
+    bumped = run_engine(project, "bump", "1.3.0", "--date", DATE)
+    assert bumped.returncode == 0, bumped.stdout + bumped.stderr
+    has_entry, text = history.History.read(config.load(project, env={})).security_notes("1.3.0")
+    assert has_entry and "## Security" in text and "CVE-2026-12345" in text
+
+    none = released_repo("changelog-none", "v1.2.0", tmp_path / "none")
+    assert history.History.read(config.load(none, env={})).security_notes("1.2.1") is None
+    assert history.has_security_heading("Security\n--------\n\n- Escape titles.\n")
+    assert history.has_security_heading("### Security\n- Escape titles.")
+    assert not history.has_security_heading("### Fixed\n- Security of titles.\nSecurity\n")

@@ -17,7 +17,7 @@ from typing import Literal, Sequence
 
 from packaging.version import InvalidVersion, Version
 
-from .. import changelog, checklist, index
+from .. import changelog, checklist, history, index
 from ..cache import CheckCache
 from ..errors import CheckFailed, ReleaseError, UsageError
 from ..output import Out
@@ -348,22 +348,21 @@ def _check_credentials(release: Release, found: list[Problem]) -> None:
 def _check_security(release: Release, found: list[Problem], disclose: bool) -> None:
     found_record = release.record()
     if found_record is not None:
-        body = found_record.notes
-        categories = {line[4:].strip() for line in body.splitlines() if line.startswith("### ")}
+        has_entry, body = history.has_security_heading(found_record.notes), found_record.notes
     else:
-        text = release.cfg.changelog.read_text(encoding="utf-8")
-        section = changelog.find(text, release.version)
-        if section is not None:
-            body = section.body
-            categories = {line[4:].strip() for line in body.splitlines() if line.startswith("### ")}
-        else:
-            changes = changelog.unreleased_changes(text)
-            categories = set(changes)
-            body = "\n".join(entry for entries in changes.values() for entry in entries)
-    if "Security" not in categories:
+        notes = history.History.read(release.cfg).security_notes(release.version)
+        if notes is None:
+            return  # no changelog (changelog = false): no notes to check or to leak
+        has_entry, body = notes
+    if not has_entry:
+        where = (
+            "a 'security' news fragment"
+            if release.cfg.changelog_kind == history.TOWNCRIER
+            else "a '### Security' entry in its CHANGELOG section"
+        )
         found.append(
             Problem(
-                "a security release needs a '### Security' entry in its CHANGELOG section",
+                f"a security release needs {where}",
                 "add one, in generic words (no CVE id or exploit details before disclosure)",
             )
         )
