@@ -287,15 +287,16 @@ def test_a_security_release_reads_the_notes_of_every_kind_of_changelog(tmp_path:
     )
     fragment = project / "changelog.d" / "+escape.security.md"
     fragment.write_text("Escape note titles (CVE-2026-12345).\n", encoding="utf-8")
-    has_entry, text = history.History.read(config.load(project, env={})).security_notes("1.3.0")
-    assert has_entry and "CVE-2026-12345" in text
+    notes = history.History.read(config.load(project, env={})).security_notes("1.3.0")
+    assert notes is not None and notes[0] and "CVE-2026-12345" in notes[1]
 
     git(project, "add", "-A")
     git(project, "commit", "--quiet", "-m", "Note the security fix")
     bumped = run_engine(project, "bump", "1.3.0", "--date", DATE)
     assert bumped.returncode == 0, bumped.stdout + bumped.stderr
-    has_entry, text = history.History.read(config.load(project, env={})).security_notes("1.3.0")
-    assert has_entry and "## Security" in text and "CVE-2026-12345" in text
+    notes = history.History.read(config.load(project, env={})).security_notes("1.3.0")
+    assert notes is not None and notes[0] and "## Security" in notes[1]
+    assert "CVE-2026-12345" in notes[1]
 
     none = released_repo("changelog-none", "v1.2.0", tmp_path / "none")
     assert history.History.read(config.load(none, env={})).security_notes("1.2.1") is None
