@@ -68,32 +68,36 @@ def free_text() -> st.SearchStrategy[str]:
     )
 
 
+# Strategies are built once: building one inside every draw cost most of these tests' time.
+FREE_TEXT = free_text()
+LINE_KINDS = st.sampled_from(
+    ["category", "subsection", "bullet", "wrapped", "text", "rule", "blank", "comment", "fence"]
+)
+LINE_COUNTS = st.integers(0, 8)
+CATEGORY = st.sampled_from(CATEGORIES)
+
+
 @st.composite
 def body_lines(draw: st.DrawFn) -> list[str]:
     lines: list[str] = []
-    for _ in range(draw(st.integers(0, 8))):
-        kind = draw(
-            st.sampled_from(
-                ["category", "subsection", "bullet", "wrapped", "text", "rule", "blank", "comment"]
-                + ["fence"]
-            )
-        )
+    for _ in range(draw(LINE_COUNTS)):
+        kind = draw(LINE_KINDS)
         if kind == "category":
-            lines += ["", f"### {draw(st.sampled_from(CATEGORIES))}"]
+            lines += ["", f"### {draw(CATEGORY)}"]
         elif kind == "subsection":
-            lines.append(f"#### {draw(free_text())}")
+            lines.append(f"#### {draw(FREE_TEXT)}")
         elif kind == "bullet":
-            lines.append(f"- {draw(free_text())}")
+            lines.append(f"- {draw(FREE_TEXT)}")
         elif kind == "wrapped":
-            lines += [f"* {draw(free_text())}", f"  {draw(free_text())}"]
+            lines += [f"* {draw(FREE_TEXT)}", f"  {draw(FREE_TEXT)}"]
         elif kind == "text":
-            lines.append(draw(free_text()))
+            lines.append(draw(FREE_TEXT))
         elif kind == "rule":
             lines += ["", "---", ""]
         elif kind == "blank":
             lines.append("")
         elif kind == "comment":
-            lines.append(f"<!-- {draw(free_text())} -->")
+            lines.append(f"<!-- {draw(FREE_TEXT)} -->")
         else:
             lines += [
                 "```",
@@ -104,20 +108,21 @@ def body_lines(draw: st.DrawFn) -> list[str]:
     return lines
 
 
+_NUMBERS = st.integers(0, 20)
+_PRE = st.one_of(
+    st.just(""),
+    st.builds(lambda k, n: f"{k}{n}", st.sampled_from(["a", "b", "rc"]), st.integers(1, 3)),
+)
+_VERSION_LISTS = st.lists(
+    st.builds(lambda a, b, c, p: f"{a}.{b}.{c}{p}", _NUMBERS, _NUMBERS, _NUMBERS, _PRE),
+    max_size=6,
+)
+
+
 @st.composite
 def versions(draw: st.DrawFn) -> list[str]:
     """Distinct release versions, newest first, some of them pre-releases."""
-    numbers = st.integers(0, 20)
-    pre = st.one_of(
-        st.just(""),
-        st.builds(lambda k, n: f"{k}{n}", st.sampled_from(["a", "b", "rc"]), st.integers(1, 3)),
-    )
-    drawn = draw(
-        st.lists(
-            st.builds(lambda a, b, c, p: f"{a}.{b}.{c}{p}", numbers, numbers, numbers, pre),
-            max_size=6,
-        )
-    )
+    drawn = draw(_VERSION_LISTS)
     unique = {Version(v): v for v in drawn}
     return [unique[key] for key in sorted(unique, reverse=True)]
 
@@ -125,32 +130,37 @@ def versions(draw: st.DrawFn) -> list[str]:
 dates = st.dates(datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)).map(str)
 
 
+_NEWLINES = st.sampled_from(["\n", "\r\n"])
+_LABELS = st.sampled_from(["Unreleased", "unreleased"])
+_BOOLEANS = st.booleans()
+_BASES = st.sampled_from(["https://github.com/o/r", "https://gitlab.com/g/p/-"])
+_TAG_FORMATS = st.sampled_from(["v{version}", "{version}", "release-{version}"])
+_TABLES = st.none() | st.tuples(st.integers(2, 4), st.booleans())
+_PREAMBLES = st.lists(FREE_TEXT, max_size=3)
+
+
 @st.composite
 def changelogs(draw: st.DrawFn) -> Generated:
-    nl = draw(st.sampled_from(["\n", "\r\n"]))
-    label = draw(st.sampled_from(["Unreleased", "unreleased"]))
+    nl = draw(_NEWLINES)
+    label = draw(_LABELS)
     releases = [
-        Release(version, draw(dates), draw(st.booleans()), draw(body_lines()))
+        Release(version, draw(dates), draw(_BOOLEANS), draw(body_lines()))
         for version in draw(versions())
     ]
-    has_links = draw(st.booleans())
+    has_links = draw(_BOOLEANS)
     generated = Generated(
         text="",
         nl=nl,
-        preamble=nl.join(["# Changelog", "", *draw(st.lists(free_text(), max_size=3)), "", ""]),
+        preamble=nl.join(["# Changelog", "", *draw(_PREAMBLES), "", ""]),
         label=label,
         unreleased=draw(body_lines()),
         releases=releases,
-        base=(
-            draw(st.sampled_from(["https://github.com/o/r", "https://gitlab.com/g/p/-"]))
-            if has_links
-            else None
-        ),
-        tag_format=draw(st.sampled_from(["v{version}", "{version}", "release-{version}"])),
-        table=draw(st.none() | st.tuples(st.integers(2, 4), st.booleans())),
-        final_newline=draw(st.booleans()),
+        base=(draw(_BASES) if has_links else None),
+        tag_format=draw(_TAG_FORMATS),
+        table=draw(_TABLES),
+        final_newline=draw(_BOOLEANS),
     )
-    return dataclasses.replace(generated, text=render(generated, draw(st.booleans())))
+    return dataclasses.replace(generated, text=render(generated, draw(_BOOLEANS)))
 
 
 def render(g: Generated, rule_before_table: bool) -> str:
