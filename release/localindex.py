@@ -197,10 +197,15 @@ class LocalIndex:
         """The file names in the package directory, sorted."""
         return sorted(path.name for path in self.packages.iterdir())
 
-    def requested(self) -> list[str]:
-        """The paths of every request the server answered, in order (across restarts), less the
-        /health requests this class sends itself. A running server's log is let catch up first
-        (see _log_barrier): a client can have its answer before the line is written."""
+    def requests(self) -> list[tuple[str, str, str]]:
+        """(method, path, status) of every request the server answered, in order (across
+        restarts), less the /health requests this class sends itself. A running server's log is
+        let catch up first (see _log_barrier): a client can have its answer before the line is
+        written."""
         self._log_barrier()
-        paths = re.findall(r'"[A-Z]+ (\S+) HTTP/[\d.]+"', self._log_text())
-        return [path for path in paths if path != "/health"]
+        found = re.findall(r'"([A-Z]+) (\S+) HTTP/[\d.]+" (\d{3})', self._log_text())
+        return [entry for entry in found if entry[1] != "/health"]
+
+    def requested(self) -> list[str]:
+        """The paths of :meth:`requests`."""
+        return [path for _, path, _ in self.requests()]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import shutil
 import subprocess
 import sys
 import time
@@ -30,21 +31,60 @@ __all__ = ["MakeServer", "PypiServer", "free_port", "make_pypi_server", "pypi_se
 MakeServer = Callable[[], PypiServer]
 
 
+class PooledServer(LocalIndex):
+    """A server a test leases from its worker's pool: its log, as :meth:`requested` reads it,
+    starts at the lease, and its package directory is emptied for each test."""
+
+    _log_start = 0
+
+    def _log_text(self) -> str:
+        return super()._log_text()[self._log_start :]
+
+    def lease(self) -> PooledServer:
+        """The server as new for the next test: empty, with a log of its requests from now."""
+        self._log_barrier()  # the last test's requests are in the log, and left out from now
+        self._log_start += len(self._log_text())
+        for entry in self.packages.iterdir():
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+        return self
+
+
+@pytest.fixture(scope="session")
+def _pypi_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[PooledServer]]:
+    """The running servers of this worker no test holds. A pypiserver start costs about 0.35 s
+    of CPU, and the suite used to start one or two per test: a test now leases a running one."""
+    idle: list[PooledServer] = []
+    yield idle
+    for server in idle:
+        server.stop()
+
+
 @pytest.fixture
-def make_pypi_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MakeServer]:
-    """A factory of started servers (e.g. a test index and a production index); all are stopped
-    at teardown."""
-    servers: list[PypiServer] = []
+def make_pypi_server(
+    tmp_path_factory: pytest.TempPathFactory, _pypi_pool: list[PooledServer]
+) -> Iterator[MakeServer]:
+    """A factory of started servers with empty package directories (e.g. a test index and a
+    production index), leased from the worker's pool. A server the test leaves running goes
+    back to the pool; one it stopped is dropped."""
+    leased: list[PooledServer] = []
 
     def make() -> PypiServer:
-        server = PypiServer(tmp_path_factory.mktemp("pypiserver"))
-        servers.append(server)
-        server.start()
+        server = (
+            _pypi_pool.pop() if _pypi_pool else PooledServer(tmp_path_factory.mktemp("pypiserver"))
+        )
+        server.start()  # a no-op for a running server
+        leased.append(server.lease())
         return server
 
     yield make
-    for server in servers:
-        server.stop()
+    for server in leased:
+        if server.running:
+            _pypi_pool.append(server)
+        else:
+            server.stop()
 
 
 @pytest.fixture
