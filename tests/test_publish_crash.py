@@ -87,6 +87,10 @@ def publish(
     environment = dict(env)
     if kill:
         environment["RELEASE_TEST_KILL_AT"] = kill
+    # a killed engine cannot remove its scratch directories: they stay in the test's own tmp
+    scratch = project.parent / "engine-tmp"
+    scratch.mkdir(exist_ok=True)
+    environment["TMPDIR"] = str(scratch)
     return subprocess.run(
         [sys.executable, "-m", "release", "publish", VERSION, "--yes", "--allow-unknown"],
         cwd=project,
