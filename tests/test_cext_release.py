@@ -215,10 +215,15 @@ def test_a_killed_upload_resumes_and_sends_each_file_once(
     assert process.returncode == -signal.SIGKILL, log.read_text(encoding="utf-8")
     first = index_env.files()
     assert 2 <= len(first) < len(names)
+    # The server logs a request after answering it: an upload killed after the file was stored
+    # but before its answer went out has no line. So: at most one line per stored file, then the
+    # re-run sends exactly the missing files.
+    sent_first = posts(index_env)
+    assert sent_first <= len(first)
     again = run_engine(root, "upload", "1.2.0", "--yes")
     assert again.returncode == 0, again.stdout + again.stderr
     assert index_env.files() == names
-    assert posts(index_env) == len(names)
+    assert posts(index_env) - sent_first == len(names) - len(first)
     assert again.stdout.count("already on the index with the same sha256") >= len(first) - 1
 
 
