@@ -50,6 +50,13 @@ def load(root: Path) -> config.Config:
     return config.load(root, env={})
 
 
+def refusal(root: Path) -> ConfigError:
+    """The ConfigError (exit 2) that reading the project's version copies raises."""
+    with pytest.raises(ConfigError) as caught:
+        version_copies(load(root))
+    return caught.value
+
+
 def only_value_changed(before: str, after: str, old: str, new: str) -> bool:
     """``after`` is ``before`` with exactly one ``old`` replaced by ``new`` and nothing else."""
     return any(
@@ -253,10 +260,9 @@ def test_a_computed_version_needs_its_file_in_version_files(
     version line is the one copy (the build's own read of it is proven by the release's checks)."""
     modules = {"__init__.py": "", "v.py": "__version__ = '.'.join(['0', '2', '0'])\n"}
     make_project(tmp_path, version_line='dynamic = ["version"]', extra=extra, modules=modules)
-    with pytest.raises(ConfigError) as caught:
-        current_version(load(tmp_path))
-    assert caught.value.message == f"the version comes from {found}, which nox-release cannot edit"
-    assert reader in caught.value.hint and "version-files = [" in caught.value.hint
+    error = refusal(tmp_path)
+    assert error.message == f"the version comes from {found}, which nox-release cannot edit"
+    assert reader in error.hint and "version-files = [" in error.hint
 
     (tmp_path / "src/demo_pkg/_meta.py").write_text('# facts\nversion = "0.2.0"\n')
     with (tmp_path / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
@@ -275,10 +281,9 @@ def test_hatch_env_source_is_refused_saying_where_the_version_comes_from(tmp_pat
         version_line='dynamic = ["version"]',
         extra='[tool.hatch.version]\nsource = "env"\nvariable = "PKG_VERSION"\n',
     )
-    with pytest.raises(ConfigError) as caught:
-        current_version(load(tmp_path))
-    assert "environment variable 'PKG_VERSION' when the build runs" in caught.value.message
-    assert "does not set build variables" in caught.value.hint
+    error = refusal(tmp_path)
+    assert "environment variable 'PKG_VERSION' when the build runs" in error.message
+    assert "does not set build variables" in error.hint
 
 
 def test_setuptools_attr_naming_a_missing_module(tmp_path: Path) -> None:
@@ -287,10 +292,9 @@ def test_setuptools_attr_naming_a_missing_module(tmp_path: Path) -> None:
         version_line='dynamic = ["version"]',
         extra='[tool.setuptools.dynamic]\nversion = {attr = "demo_pkg.nowhere.__version__"}\n',
     )
-    with pytest.raises(ConfigError) as caught:
-        current_version(load(tmp_path))
-    assert "'demo_pkg.nowhere'" in caught.value.message
-    assert "attr" in caught.value.hint
+    error = refusal(tmp_path)
+    assert "'demo_pkg.nowhere'" in error.message
+    assert "attr" in error.hint
 
 
 def test_setuptools_file_form(tmp_path: Path) -> None:
@@ -334,10 +338,9 @@ def test_an_unreadable_hatch_source_never_tells_to_change_the_scheme(
         version_line='dynamic = ["version"]',
         extra=f"[tool.hatch.version]\n{table}\n",
     )
-    with pytest.raises(ConfigError) as caught:
-        version_copies(load(tmp_path))
-    assert table.split("\n")[0].split(" = ")[1].strip('"') in caught.value.message
-    hint = caught.value.hint
+    error = refusal(tmp_path)
+    assert table.split("\n")[0].split(" = ")[1].strip('"') in error.message
+    hint = error.hint
     assert "static" not in hint and "use a" not in hint and "regex" not in hint
     assert "version-files" in hint
 
@@ -363,26 +366,23 @@ def test_version_files_add_to_the_scan(tmp_path: Path) -> None:
 def test_a_version_file_without_a_version_line(tmp_path: Path) -> None:
     make_project(tmp_path, extra='[tool.release]\nversion-files = ["NOTES.txt"]\n')
     (tmp_path / "NOTES.txt").write_text("nothing here\n")
-    with pytest.raises(ConfigError) as caught:
-        version_copies(load(tmp_path))
-    assert "NOTES.txt" in caught.value.message
-    assert "version-files" in caught.value.hint
+    error = refusal(tmp_path)
+    assert "NOTES.txt" in error.message
+    assert "version-files" in error.hint
 
 
 def test_a_missing_version_file(tmp_path: Path) -> None:
     make_project(tmp_path, extra='[tool.release]\nversion-files = ["VERSION"]\n')
-    with pytest.raises(ConfigError) as caught:
-        version_copies(load(tmp_path))
-    assert "VERSION" in caught.value.message and "does not exist" in caught.value.message
+    error = refusal(tmp_path)
+    assert "VERSION" in error.message and "does not exist" in error.message
 
 
 def test_missing_project_version_names_the_key_and_the_fix(tmp_path: Path) -> None:
     make_project(tmp_path, version_line="")
-    with pytest.raises(ConfigError) as caught:
-        current_version(load(tmp_path))
-    assert "[project] version" in caught.value.message
-    assert 'version = "0.1.0"' in caught.value.hint
-    assert caught.value.exit_code == 2
+    error = refusal(tmp_path)
+    assert "[project] version" in error.message
+    assert 'version = "0.1.0"' in error.hint
+    assert error.exit_code == 2
 
 
 def test_dynamic_version_without_a_source(tmp_path: Path) -> None:
@@ -390,17 +390,15 @@ def test_dynamic_version_without_a_source(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
         read_text(tmp_path / "pyproject.toml").replace("hatchling.build", "setuptools.build_meta")
     )
-    with pytest.raises(ConfigError) as caught:
-        current_version(load(tmp_path))
-    assert "dynamic version" in caught.value.message
-    assert "[tool.setuptools.dynamic]" in caught.value.hint
+    error = refusal(tmp_path)
+    assert "dynamic version" in error.message
+    assert "[tool.setuptools.dynamic]" in error.hint
 
 
 def test_a_version_that_is_not_a_string(tmp_path: Path) -> None:
     make_project(tmp_path, version_line="version = 3")
-    with pytest.raises(ConfigError) as caught:
-        current_version(load(tmp_path))
-    assert "must be a string" in caught.value.message
+    error = refusal(tmp_path)
+    assert "must be a string" in error.message
 
 
 def test_drift() -> None:
