@@ -204,16 +204,8 @@ def check_dist(
         if verdict.missing:
             problems.append(f"{len(verdict.missing)} build(s) asked for are missing (see below)")
         report, hint = "\n" + verdict.report(asked_by), GATHER_HINT
-    stale = [problem for problem in problems if problem.endswith(wheelset.STALE)]
-    if stale and built_from is not None:
-        problems = [
-            (
-                problem.removesuffix(wheelset.STALE) + " (built just now)"
-                if problem in stale
-                else problem
-            )
-            for problem in problems
-        ]
+    if built_from is not None and any(problem.endswith(wheelset.STALE) for problem in problems):
+        problems = [problem.replace(wheelset.STALE, " (built just now)") for problem in problems]
         hint = (
             f"the build backend does not read the version from {built_from}: list the file it "
             "reads the version from in [tool.release] version-files "

@@ -13,11 +13,11 @@ def versions_item(ctx: Context) -> list[Row]:
 
         return [vcs_version_row(ctx.cfg, ctx.version)]
     copies = versions.version_copies(ctx.cfg)
-    if not versions.drift(copies) and ctx.cfg.version_source.kind == "version-files":
-        from ..computed_row import computed_version_row
-
-        return [computed_version_row(ctx.cfg, len(copies), copies[0].value)]
     if not versions.drift(copies):
+        if ctx.cfg.version_source.kind == "version-files":
+            from ..computed_row import computed_version_row
+
+            return [computed_version_row(ctx.cfg, len(copies), copies[0].value)]
         return [Row("version copies", PASS, f"{len(copies)} copies, all {copies[0].value}")]
     listing = ", ".join(f"{ctx.cfg.relative(c.path)}:{c.line}={c.value}" for c in copies)
     return [Row("version copies", FAIL, f"drift: {listing}", "nox -s bump -- <version> fixes all")]
