@@ -26,6 +26,7 @@ import pytest
 from release import config, dist, index, smoke
 from release.errors import CredentialsError, PackageIndexError, ToolFailed, UploadConflict
 from release.output import result_lines
+from release.smoke import uvinstall
 from release.smoke.install import prove_origin
 from release.index import IndexFile, UploadReport
 from tests.pypi_server import MakeServer, PypiServer
@@ -524,13 +525,21 @@ def test_dependencies_may_come_from_the_extra_index_but_the_project_may_not(
     without = verify(None)
     assert [result.ok for result in without] == [True, False]
     assert "omi-helper" in without[1].detail
-    served = len(production.requested())
-    results = verify(production.index_url)
-    assert all(result.ok for result in results), result_lines(results)
-    assert results[0].detail.startswith(f"downloaded {test_index.url}/packages/{WHEEL}")
-    from_production = production.requested()[served:]
-    assert any(path.startswith("/packages/omi_helper-1.0-") for path in from_production)
-    assert f"/packages/{WHEEL}" not in from_production
+    # uv where it is on PATH, and pip: both take the dependency from the extra index
+    installers = ["uv", "pip"] if uvinstall.uv_binary() else ["pip"]
+    for installer in installers:
+        with pytest.MonkeyPatch.context() as patch:
+            if installer == "pip":
+                patch.setattr(uvinstall, "uv_binary", lambda: None)
+            served = len(production.requested())
+            results = verify(production.index_url)
+        assert all(result.ok for result in results), result_lines(results)
+        assert results[0].detail.startswith(f"downloaded {test_index.url}/packages/{WHEEL}")
+        by = " (uv)" if installer == "uv" else ""
+        assert results[1].detail == f"dependencies resolved{by}", installer
+        from_production = production.requested()[served:]
+        assert any(path.startswith("/packages/omi_helper-1.0-") for path in from_production)
+        assert f"/packages/{WHEEL}" not in from_production
 
 
 def test_install_report_from_elsewhere_is_rejected(tmp_path: Path) -> None:

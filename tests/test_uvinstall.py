@@ -6,6 +6,7 @@ pip's install report.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from release import index, smoke
 from release.index import IndexFile
 from release.output import result_lines
 from release.smoke import uvinstall
-from release.smoke.venv import scratch_venv
+from release.smoke.venv import isolated_pip_env, scratch_venv
 from tests.pypi_server import PypiServer
 from tests.test_index import PROJECT, SDIST, WHEEL, build_project, do_upload, twine_credentials
 
@@ -157,3 +158,29 @@ def test_the_wheels_checked_are_those_this_python_installs_the_most_specific_fir
     wheels = [IndexFile(name, None, f"http://127.0.0.1:9/packages/{name}", None) for name in names]
     assert [w.filename for w in uvinstall._compatible(wheels)] == [specific, names[0]]
     assert uvinstall._compatible(wheels[1:2]) == []
+
+
+def test_the_install_checks_keep_how_to_connect_and_drop_where_to_look(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """pip's and uv's connection settings reach the installer; their index settings do not."""
+    kept = {
+        "PIP_CERT": "/etc/ca.pem",
+        "PIP_DEFAULT_TIMEOUT": "60",
+        "UV_HTTP_TIMEOUT": "60",
+        "UV_NATIVE_TLS": "1",
+        "UV_CONCURRENT_DOWNLOADS": "4",
+    }
+    dropped = {
+        "PIP_INDEX_URL": "http://127.0.0.1:9/simple/",
+        "PIP_FIND_LINKS": "/opt/wheels",
+        "UV_INDEX_URL": "http://127.0.0.1:9/simple/",
+        "UV_EXTRA_INDEX_URL": "http://127.0.0.1:9/simple/",
+        "UV_FIND_LINKS": "/opt/wheels",
+    }
+    for key, value in {**kept, **dropped}.items():
+        monkeypatch.setenv(key, value)
+    env = isolated_pip_env()
+    assert {key: env.get(key) for key in kept} == kept
+    assert not set(dropped) & set(env)
+    assert env["PIP_CONFIG_FILE"] == os.devnull and env["UV_NO_CONFIG"] == "1"

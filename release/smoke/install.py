@@ -10,8 +10,8 @@
   installed from the index alone (``--no-deps``) and the install report must show the file came from
   there; :func:`install_dependencies` then installs its dependencies, which may use the extra index.
 
-Where uv is on PATH it does both faster, in the cases where it provably does the same (see
-:mod:`.uvinstall`); everything else is pip, as above.
+Where uv is on PATH it does these installs faster, in the cases where it provably does the same
+(see :mod:`.uvinstall`); everything else, and anything uv fails at, is pip, as above.
 """
 
 from __future__ import annotations
@@ -177,6 +177,9 @@ def install_dependencies(
         return SmokeResult(
             what, True, "none to install (its METADATA declares none for this environment)"
         )
+    fast = uvinstall.install_dependencies(venv, project, version, index_url, extra_index_url, what)
+    if fast is not None:
+        return fast
     extra = ["--extra-index-url", extra_index_url] if extra_index_url else []
     args = ["--no-cache-dir", "--index-url", index_url, *extra, f"{project}=={version}"]
     result = _pip_install(venv, what, args, isolated_pip_env())

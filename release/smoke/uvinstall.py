@@ -12,6 +12,9 @@ uv is only used where what it does is what pip would do, and is proven afterward
   wheel this Python prefers (most specific tags first, as installers choose) is downloaded from the
   URL the index gives, its sha256 must be the one the index lists, and every file of it must be in
   the venv with the same bytes (the next compatible wheel is tried if not).
+* :func:`install_dependencies` -- the dependencies of that installed release, from the index and
+  the extra index alone (the same isolation), merged into one pool of versions as pip merges them.
+  There is nothing to prove about where they came from: either index may serve them.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from .. import dist, index, proc
 from ..errors import PackageIndexError
 from ..version import same_version
 from .checks import SmokeResult
-from .venv import INSTALL_TIMEOUT, Venv
+from .venv import INSTALL_TIMEOUT, Venv, isolated_pip_env
 
 
 def uv_binary() -> str | None:
@@ -67,12 +70,14 @@ def _wheel_requires(wheel: Path) -> list[str] | None:
     return None if headers is None else list(headers.get_all("Requires-Dist") or [])
 
 
-def _uv_install(uv: str, venv: Venv, args: Sequence[str | Path]) -> proc.Result:
+def _uv_install(
+    uv: str, venv: Venv, args: Sequence[str | Path], *, deps: bool = False
+) -> proc.Result:
     command: list[str | Path] = [uv, "pip", "install", "--python", venv.python, "--no-config"]
-    command += ["--no-cache", "--no-deps", *args]
+    command += ["--no-cache", *([] if deps else ["--no-deps"]), *args]
     return proc.run(
         command,
-        env=proc.clean_pip_env({"UV_PYTHON_DOWNLOADS": "never"}),
+        env={**isolated_pip_env(), "UV_PYTHON_DOWNLOADS": "never"},
         cwd=venv.scratch,
         timeout=INSTALL_TIMEOUT,
     )
@@ -119,6 +124,24 @@ def install_release(
     if not _uv_install(uv, venv, ["--index-url", index_url, f"{project}=={version}"]).ok:
         return None
     return _prove(what, venv, project, version, wheels, index_url)
+
+
+def install_dependencies(
+    venv: Venv, project: str, version: str, index_url: str, extra_index_url: str | None, what: str
+) -> SmokeResult | None:
+    """The dependencies of the installed ``project==version`` by uv, from the index and the extra
+    index only, as pip sees them (one pool of versions from both: ``unsafe-best-match``, not uv's
+    default of the first index that has the name); None when uv is not on PATH or fails: pip
+    then does it and reports why."""
+    uv = uv_binary()
+    if uv is None:
+        return None
+    args = ["--index-url", index_url]
+    if extra_index_url:
+        args += ["--extra-index-url", extra_index_url, "--index-strategy", "unsafe-best-match"]
+    if not _uv_install(uv, venv, [*args, f"{project}=={version}"], deps=True).ok:
+        return None
+    return SmokeResult(what, True, "dependencies resolved (uv)")
 
 
 def _compatible(wheels: list[index.IndexFile]) -> list[index.IndexFile]:

@@ -33,7 +33,10 @@ _FIRST_PIP_WITH_PYTHON_OPTION = Version("22.3")
 # Variables that would make pip install somewhere other than the fresh venv.
 _INSTALL_LOCATION_VARS = ("PIP_TARGET", "PIP_PREFIX", "PIP_ROOT", "PIP_USER", "PIP_EDITABLE")
 # pip settings kept for the isolated index install: how to connect, not where to look.
-_TRANSPORT_VARS = ("PIP_CERT", "PIP_CLIENT_CERT", "PIP_PROXY", "PIP_DEFAULT_TIMEOUT", "PIP_TIMEOUT")
+_TRANSPORT_VARS = (
+    *("PIP_CERT", "PIP_CLIENT_CERT", "PIP_PROXY", "PIP_DEFAULT_TIMEOUT", "PIP_TIMEOUT"),
+    *("UV_HTTP_TIMEOUT", "UV_NATIVE_TLS", "UV_CONCURRENT_DOWNLOADS"),  # the same, for uv
+)
 # Variables that could make the venv's python import something other than the installed wheel.
 _IMPORT_PATH_VARS = ("PYTHONPATH", "PYTHONHOME", "PYTHONUSERBASE", "PYTHONSTARTUP")
 
