@@ -61,6 +61,14 @@ def pytest_configure(config: pytest.Config) -> None:
     sys.dont_write_bytecode = False
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The ``slow`` tests first, each group in its usual order. The workers then start on the long
+    tests (the self-release, the crash chains: over a minute each) and end on short ones that
+    even out their finishing times, instead of one worker still running a long test picked up last
+    while the others are idle."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """``-n auto``: one worker more than the cores. Many tests wait on a subprocess, a server or a
