@@ -16,11 +16,10 @@ from typing import TYPE_CHECKING, Any, Collection, Mapping
 
 import tomlkit
 import tomlkit.exceptions
-from packaging.utils import canonicalize_name
 
 from . import checkers
 from .errors import ConfigError
-from .layout import dig_table, discover_package, package_hints, project_name
+from .layout import canonical_name, dig_table, discover_package, package_hints, project_name
 
 if TYPE_CHECKING:
     from .versions import VersionSource
@@ -80,7 +79,7 @@ GITHUB_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 def file_prefix(name: str) -> str:
     """The distribution name as it starts sdist and wheel file names: ``omi_openclaw``."""
-    return str(canonicalize_name(name)).replace("-", "_")
+    return canonical_name(name).replace("-", "_")
 
 
 @dataclass(frozen=True)
@@ -141,7 +140,7 @@ class Config:
     @property
     def project_name(self) -> str:
         """The PEP 503 normalized distribution name (``omi-openclaw``)."""
-        return str(canonicalize_name(self.name))
+        return canonical_name(self.name)
 
     @property
     def file_prefix(self) -> str:

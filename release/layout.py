@@ -3,14 +3,23 @@ setup.cfg) and the import package it releases (a src or a flat layout)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from packaging.utils import canonicalize_name
-
 from .errors import ConfigError
 
-__all__ = ["dig_table", "discover_package", "package_hints", "project_name"]
+_SEPARATORS = re.compile(r"[-_.]+")
+
+
+def canonical_name(name: str) -> str:
+    """The PEP 503 normalized name (``Omi_OpenClaw`` -> ``omi-openclaw``), as packaging's
+    ``canonicalize_name`` returns it, without importing ``packaging.utils``: its wheel-tag
+    machinery (platform, logging, sysconfig) is a tenth of an engine start."""
+    return _SEPARATORS.sub("-", name).lower()
+
+
+__all__ = ["canonical_name", "dig_table", "discover_package", "package_hints", "project_name"]
 
 _NOT_PACKAGES = {
     "tests",
@@ -66,7 +75,7 @@ def package_hints(doc: Mapping[str, Any]) -> list[str]:
 def discover_package(root: Path, name: str, hints: Sequence[str] = ()) -> tuple[str, Path]:
     """The import package and its directory, from a src layout or a flat layout; with several
     candidates, the one named like the distribution, else the one the build configuration names."""
-    wanted = str(canonicalize_name(name)).replace("-", "_")
+    wanted = canonical_name(name).replace("-", "_")
     for base in (root / "src", root):
         if not base.is_dir():
             continue

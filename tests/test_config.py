@@ -6,6 +6,7 @@ import pytest
 
 from release import config
 from release.errors import ConfigError
+from release.layout import canonical_name
 
 
 def write(project: Path, text: str) -> None:
@@ -167,3 +168,23 @@ def test_explicit_package_directory_must_exist(tmp_path: Path) -> None:
     write(tmp_path, '[project]\nname = "g"\nversion = "1"\n[tool.release]\npackage = "nope"\n')
     with pytest.raises(ConfigError, match="does not exist"):
         config.load(tmp_path, env={})
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "omi-openclaw",
+        "Omi_OpenClaw",
+        "omi.openclaw",
+        "OMI--_.openclaw",
+        "a",
+        "zope.interface",
+        "A_B-C.D",
+    ],
+)
+def test_canonical_name_is_packagings(name: str) -> None:
+    """The engine's own PEP 503 normalization (it spares every start the import of
+    packaging.utils) gives what packaging gives."""
+    from packaging.utils import canonicalize_name
+
+    assert canonical_name(name) == str(canonicalize_name(name))

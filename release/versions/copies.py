@@ -16,10 +16,9 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
-from packaging.utils import canonicalize_name
-
 from ..config import Config
 from ..errors import ConfigError
+from ..layout import canonical_name
 from ..files import read_text
 from .sources import read_file, version_file_sites
 from .text import Site, VersionCopy, assignment_sites, regex_sites
@@ -115,11 +114,11 @@ def _uv_lock_sites(cfg: Config) -> list[Site]:
         return []
     text = read_text(path)
     starts = [match.start() for match in _LOCK_PACKAGE.finditer(text)] + [len(text)]
-    own = str(canonicalize_name(cfg.name))
+    own = canonical_name(cfg.name)
     for begin, end in zip(starts, starts[1:]):
         block = text[begin:end]
         name = re.search(_LOCK_FIELD.format(key="name"), block, re.MULTILINE)
-        if name is None or str(canonicalize_name(name["value"])) != own:
+        if name is None or canonical_name(name["value"]) != own:
             continue
         if not _OWN_SOURCE.search(block):
             continue
