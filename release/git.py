@@ -3,20 +3,42 @@
 from __future__ import annotations
 
 import io
+import re
 import tarfile
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from . import proc
 from .errors import GitError
 
 NETWORK_TIMEOUT = 60.0
+# A full object id (SHA-1 or SHA-256): it names the same content for ever.
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+T = TypeVar("T")
 
 
 class Git:
-    """git in the work tree at ``root``."""
+    """git in the work tree at ``root``.
+
+    What an object named by its full id is (a tag or not, its message, its commit) can not change:
+    git objects are addressed by their content. Those answers are kept for the life of the
+    instance, once they are facts: an object found, never an object not (yet) there, which a fetch
+    can bring. Everything about refs (what a tag or branch points to) is asked every time.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._facts: dict[tuple[str, str], object] = {}
+
+    def _fact(self, kind: str, ref: str, read: Callable[[], T], lasting: Callable[[T], bool]) -> T:
+        """``read()``, remembered for an object id when ``lasting`` says the answer is final."""
+        key = (kind, ref)
+        if key in self._facts:
+            return self._facts[key]  # type: ignore[return-value]
+        value = read()
+        if _OBJECT_ID.fullmatch(ref) and lasting(value):
+            self._facts[key] = value
+        return value
 
     def run(
         self,
@@ -74,18 +96,30 @@ class Git:
 
     def commit_of(self, ref: str) -> str | None:
         """The commit ``ref`` (a branch, tag or sha) points to, or None if it does not exist."""
-        result = self.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
-        return result.stdout.strip() or None if result.ok else None
+
+        def read() -> str | None:
+            result = self.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
+            return result.stdout.strip() or None if result.ok else None
+
+        return self._fact("commit", ref, read, lambda commit: commit is not None)
 
     def is_annotated_tag(self, ref: str) -> bool:
         """Whether ``ref`` (a tag name, ``refs/...`` or an object id) is an annotated tag object."""
-        result = self.run("cat-file", "-t", ref, check=False)
-        return result.ok and result.stdout.strip() == "tag"
+
+        def read() -> str | None:
+            result = self.run("cat-file", "-t", ref, check=False)
+            return result.stdout.strip() if result.ok else None
+
+        return self._fact("type", ref, read, lambda kind: kind is not None) == "tag"
 
     def tag_message(self, ref: str) -> str:
         """The message of the annotated tag object ``ref``, byte for byte (no cleanup)."""
-        raw = self.run("cat-file", "tag", ref).stdout
-        return raw.split("\n\n", 1)[1] if "\n\n" in raw else ""
+
+        def read() -> str:
+            raw = self.run("cat-file", "tag", ref).stdout
+            return raw.split("\n\n", 1)[1] if "\n\n" in raw else ""
+
+        return self._fact("message", ref, read, lambda _message: True)
 
     def object_id(self, ref: str) -> str | None:
         """The object ``ref`` names (a tag object for an annotated tag), or None."""
@@ -94,7 +128,11 @@ class Git:
 
     def has_object(self, sha: str) -> bool:
         """Whether the object ``sha`` is in this repository (``rev-parse`` would not check)."""
-        return self.run("cat-file", "-e", sha, check=False).ok
+
+        def read() -> bool:
+            return self.run("cat-file", "-e", sha, check=False).ok
+
+        return self._fact("present", sha, read, lambda present: present)
 
     def commit_time(self, ref: str) -> int:
         """The committer time of ``ref``, in seconds since the epoch (for SOURCE_DATE_EPOCH)."""

@@ -1,0 +1,72 @@
+"""release.git remembers what an object id names (content-addressed, final) and nothing about refs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from release import proc
+from release.git import Git
+from tests.conftest import git
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "--quiet", "-b", "main")
+    (root / "a.txt").write_text("a\n", encoding="utf-8")
+    git(root, "add", "a.txt")
+    git(root, "commit", "--quiet", "-m", "first")
+    git(root, "tag", "-a", "v1", "-m", "Release v1\n\nbody")
+    return root
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Every git command run through release.proc from now on."""
+    seen: list[list[str]] = []
+    real = proc.run
+
+    def counting(args: list[str], **kwargs: object) -> proc.Result:
+        seen.append([str(arg) for arg in args])
+        return real(args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(proc, "run", counting)
+    return seen
+
+
+def test_what_an_object_id_names_is_asked_once(repo: Path, calls: list[list[str]]) -> None:
+    g = Git(repo)
+    obj = g.object_id("refs/tags/v1")
+    assert obj is not None
+    commit = git(repo, "rev-parse", "HEAD")
+    before = len(calls)
+    for _ in range(3):
+        assert g.is_annotated_tag(obj)
+        assert g.tag_message(obj) == "Release v1\n\nbody\n"
+        assert g.commit_of(obj) == commit
+        assert g.has_object(obj)
+    assert len(calls) - before == 4  # type, message, commit, presence: once each
+    assert not g.is_annotated_tag(commit)  # a commit's type is final too
+    asked = len(calls)
+    assert not g.is_annotated_tag(commit)
+    assert len(calls) == asked
+
+
+def test_refs_and_missing_objects_are_asked_every_time(repo: Path, calls: list[list[str]]) -> None:
+    g = Git(repo)
+    assert g.is_annotated_tag("refs/tags/v1")
+    git(repo, "tag", "-d", "v1")
+    git(repo, "tag", "v1")  # now a lightweight tag: the ref's answer changes
+    assert not g.is_annotated_tag("refs/tags/v1")
+    assert g.commit_of("refs/tags/v1") == git(repo, "rev-parse", "HEAD")
+
+    # an object not (yet) here: a fetch could bring it, so "absent" is never kept
+    (repo / "b.txt").write_text("b\n", encoding="utf-8")
+    blob = git(repo, "hash-object", "b.txt")
+    assert not g.has_object(blob)
+    assert g.commit_of(blob) is None
+    git(repo, "hash-object", "-w", "b.txt")
+    assert g.has_object(blob)
