@@ -29,6 +29,7 @@ class Git:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._facts: dict[tuple[str, str], object] = {}
+        self._git_dir: Path | None = None
 
     def _fact(self, kind: str, ref: str, read: Callable[[], T], lasting: Callable[[T], bool]) -> T:
         """``read()``, remembered for an object id when ``lasting`` says the answer is final."""
@@ -72,6 +73,12 @@ class Git:
 
     def is_repo(self) -> bool:
         return self.run("rev-parse", "--git-dir", check=False).ok
+
+    def git_dir(self) -> Path:
+        """The repository's git directory, absolute (asked once: it does not move during a run)."""
+        if self._git_dir is None:
+            self._git_dir = Path(self._out("rev-parse", "--absolute-git-dir"))
+        return self._git_dir
 
     def branch(self) -> str | None:
         """The checked-out branch, or None on a detached HEAD."""

@@ -87,8 +87,7 @@ class Release:
     # -- the local cache (never the truth) ---------------------------------------------------------
 
     def _cache_file(self) -> Path:
-        git_dir = Path(self.git.run("rev-parse", "--absolute-git-dir").stdout.strip())
-        return git_dir / "nox-release" / f"{self.tag}.json"
+        return self.git.git_dir() / "nox-release" / f"{self.tag}.json"
 
     def state(self) -> dict[str, object]:
         path = self._cache_file()
