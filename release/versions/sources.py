@@ -7,6 +7,7 @@ authoritative copy (None for a VCS version: there the tag is the version).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,11 +61,18 @@ class VersionSource:
         return self.kind == "vcs"
 
 
+@functools.lru_cache(maxsize=8)
+def _parsed(path: Path, text: str) -> tomlkit.TOMLDocument:
+    """``text`` parsed, the same document for the same text: shared, so only read, never changed
+    (resolve and the functions it passes it to only read it)."""
+    return parse_toml(path, text)
+
+
 def resolve(cfg: Config) -> tuple[VersionSource, Site | None]:
     """The project's version source and the site of its authoritative copy (None for VCS)."""
     path = cfg.pyproject
     text = read_file(cfg, path)
-    doc = parse_toml(path, text)
+    doc = _parsed(path, text)
     project = plain(doc.get("project"))
     tool = plain(doc.get("tool", {}))
     tool = tool if isinstance(tool, dict) else {}

@@ -7,6 +7,7 @@ takes text and returns spans; nothing reads or writes files.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,8 +65,15 @@ def toml_string_site(path: Path, text: str, keys: Sequence[str], kind: str, show
     """The span of the string at ``keys`` (e.g. project.version) in the TOML ``text``.
 
     tomlkit renders the document with a marker as the value; the first byte that differs is where
-    the value starts, so comments, quoting and layout never confuse the search.
+    the value starts, so comments, quoting and layout never confuse the search. The answer depends
+    on the arguments alone (the text is given), so the last few are kept: a release asks it about
+    the same pyproject.toml a dozen times, and each answer is a full parse.
     """
+    return _toml_string_site(path, text, tuple(keys), kind, shown)
+
+
+@functools.lru_cache(maxsize=16)
+def _toml_string_site(path: Path, text: str, keys: tuple[str, ...], kind: str, shown: str) -> Site:
     doc = parse_toml(path, text)
     container: Any = doc
     for key in keys[:-1]:
