@@ -9,6 +9,8 @@ from typing import Any, Mapping, Sequence
 
 from .errors import ConfigError
 
+__all__ = ["canonical_name", "dig_table", "discover_package", "package_hints", "project_name"]
+
 _SEPARATORS = re.compile(r"[-_.]+")
 
 
@@ -18,8 +20,6 @@ def canonical_name(name: str) -> str:
     machinery (platform, logging, sysconfig) is a tenth of an engine start."""
     return _SEPARATORS.sub("-", name).lower()
 
-
-__all__ = ["canonical_name", "dig_table", "discover_package", "package_hints", "project_name"]
 
 _NOT_PACKAGES = {
     "tests",
