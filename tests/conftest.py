@@ -177,6 +177,16 @@ def copy_sample(dest: Path) -> Path:
     return dest
 
 
+def one_commit_repo(root: Path) -> Path:
+    """A new git repository at ``root`` on main with one commit (``a.txt``), no remote."""
+    root.mkdir(parents=True)
+    git(root, "init", "--quiet", "-b", "main")
+    (root / "a.txt").write_text("a\n", encoding="utf-8")
+    git(root, "add", "a.txt")
+    git(root, "commit", "--quiet", "-m", "A")
+    return root
+
+
 def make_repo(project: Path, remote: Path) -> Path:
     """``git init`` ``project`` on main, commit everything, push to a new bare ``remote``."""
     git(project.parent, "init", "--quiet", "--bare", "-b", "main", str(remote))

@@ -8,17 +8,12 @@ import pytest
 
 from release import proc
 from release.git import Git
-from tests.conftest import git
+from tests.conftest import git, one_commit_repo
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "--quiet", "-b", "main")
-    (root / "a.txt").write_text("a\n", encoding="utf-8")
-    git(root, "add", "a.txt")
-    git(root, "commit", "--quiet", "-m", "first")
+    root = one_commit_repo(tmp_path / "repo")
     git(root, "tag", "-a", "v1", "-m", "Release v1\n\nbody")
     return root
 

@@ -12,7 +12,7 @@ from release import config, killpoint
 from release.git import Git
 from release.publish import Release, TagStep
 from release.publish import record as records
-from tests.conftest import git
+from tests.conftest import git, one_commit_repo
 
 NOTES = """### Fixed
 - `omi status` no longer crashes on an empty store.
@@ -26,12 +26,7 @@ NOTES = """### Fixed
 
 
 def test_the_tag_message_keeps_the_notes_verbatim_with_hash_lines(tmp_path: Path) -> None:
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "--quiet", "-b", "main")
-    (repo / "a.txt").write_text("a\n", encoding="utf-8")
-    git(repo, "add", "a.txt")
-    git(repo, "commit", "--quiet", "-m", "A")
+    repo = one_commit_repo(tmp_path / "repo")
     made = records.Record(
         version="0.3.0",
         notes=NOTES,
