@@ -18,8 +18,8 @@ from typing import Iterable
 
 from ..config import Config
 from ..errors import ConfigError
-from ..layout import canonical_name
 from ..files import read_text
+from ..layout import canonical_name
 from .sources import read_file, version_file_sites
 from .text import Site, VersionCopy, assignment_sites, regex_sites
 
