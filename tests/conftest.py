@@ -69,6 +69,13 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.maxschedchunk = 1
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The worker's engine fork server (tests/engine_fork.py) stops with the worker."""
+    from tests import engine_fork
+
+    engine_fork.stop()
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """``-n auto``: one worker more than the cores. Many tests wait on a subprocess, a server or a
@@ -306,7 +313,19 @@ def run_captured(
     no_terminal: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``argv`` in ``cwd`` as a user would, its output captured as UTF-8 text; with
-    ``no_terminal``, stdin is /dev/null: nobody there to answer."""
+    ``no_terminal``, stdin is /dev/null: nobody there to answer. ``python -m release ARGS`` is
+    forked from a process that has imported the engine already (tests/engine_fork.py) unless
+    ``RELEASE_TESTS_NO_FORK`` is set."""
+    words = [str(arg) for arg in argv]
+    if words[:3] == [sys.executable, "-m", "release"] and not os.environ.get(
+        "RELEASE_TESTS_NO_FORK"
+    ):
+        from tests import engine_fork
+
+        stdin = subprocess.DEVNULL if no_terminal else None
+        done = engine_fork.run(words[3:], cwd, env, timeout, stdin=stdin, server_env=engine_env())
+        if done is not None:
+            return done
     return subprocess.run(
         [str(arg) for arg in argv],
         cwd=cwd,

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from release.publish import record as records
-from tests.conftest import engine_env, git
+from tests.conftest import engine_env, git, run_captured
 from tests.fake_github import FakeGitHub
 from tests.test_publish import Setup, posts, pushed, rig, sha256
 
@@ -91,15 +91,12 @@ def publish(
     scratch = project.parent / "engine-tmp"
     scratch.mkdir(exist_ok=True)
     environment["TMPDIR"] = str(scratch)
-    return subprocess.run(
+    return run_captured(
         [sys.executable, "-m", "release", "publish", VERSION, "--yes", "--allow-unknown"],
-        cwd=project,
-        env=environment,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=900,
+        project,
+        environment,
+        900,
+        no_terminal=True,
     )
 
 
