@@ -101,7 +101,12 @@ def _serve(listener: socket.socket) -> dict[str, object]:
                     raise SystemExit(0)
             elif key.data == "listen":
                 conn, _ = listener.accept()
-                message, fds, _, _ = socket.recv_fds(conn, 1 << 22, 3)
+                message, fds, _, _ = socket.recv_fds(conn, 1 << 16, 3)
+                while not message.endswith(b"\n"):  # a stream: the rest may come later
+                    more = conn.recv(1 << 16)
+                    if not more:
+                        break
+                    message += more
                 request = json.loads(message)
                 pid = os.fork()
                 if pid == 0:
@@ -215,7 +220,9 @@ class Server:
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             conn.connect(self.path)
-            socket.send_fds(conn, [json.dumps(request).encode()], [stdin_fd, out_w, err_w])
+            message = json.dumps(request).encode() + b"\n"  # JSON escapes its newlines
+            sent = socket.send_fds(conn, [message], [stdin_fd, out_w, err_w])
+            conn.sendall(message[sent:])
         finally:
             for fd in (stdin_fd, out_w, err_w):
                 os.close(fd)

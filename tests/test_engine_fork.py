@@ -76,6 +76,14 @@ def test_a_forked_run_sees_what_a_started_one_sees_and_prints_the_same(
     assert real.stderr == "to stderr: ünïcode\n"
 
 
+def test_a_large_environment_arrives_whole(tmp_path: Path, env: dict[str, str]) -> None:
+    """The request (environment included) is a stream: 100 kB arrive in several pieces."""
+    large = {**env, "RELEASE_PROBE_LARGE": "x" * 100_000}
+    real, fork = both(["0"], tmp_path, large)
+    assert fork.stdout == real.stdout
+    assert json.loads(fork.stdout)["env"]["RELEASE_PROBE_LARGE"] == "x" * 100_000
+
+
 def test_stdin_exit_handlers_threads_and_failures_end_as_in_a_started_run(
     tmp_path: Path, env: dict[str, str]
 ) -> None:
