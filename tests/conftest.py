@@ -314,23 +314,21 @@ def run_captured(
 ) -> subprocess.CompletedProcess[str]:
     """Run ``argv`` in ``cwd`` as a user would, its output captured as UTF-8 text; with
     ``no_terminal``, stdin is /dev/null: nobody there to answer. ``python -m release ARGS`` is
-    forked from a process that has imported the engine already (tests/engine_fork.py) unless
-    ``RELEASE_TESTS_NO_FORK`` is set."""
+    forked from a process that has imported the engine already where that runs as a start would
+    (tests/engine_fork.py)."""
     words = [str(arg) for arg in argv]
-    if words[:3] == [sys.executable, "-m", "release"] and not os.environ.get(
-        "RELEASE_TESTS_NO_FORK"
-    ):
+    stdin = subprocess.DEVNULL if no_terminal else None
+    if words[:3] == [sys.executable, "-m", "release"]:
         from tests import engine_fork
 
-        stdin = subprocess.DEVNULL if no_terminal else None
         done = engine_fork.run(words[3:], cwd, env, timeout, stdin=stdin, server_env=engine_env())
         if done is not None:
             return done
     return subprocess.run(
-        [str(arg) for arg in argv],
+        words,
         cwd=cwd,
         env=env,
-        stdin=subprocess.DEVNULL if no_terminal else None,
+        stdin=stdin,
         capture_output=True,
         text=True,
         encoding="utf-8",

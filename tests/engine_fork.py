@@ -183,7 +183,7 @@ class Server:
         start = f"import runpy; runpy.run_path({__file__!r}, run_name='engine_fork_server')"
         self.process = subprocess.Popen(
             [sys.executable, "-c", start, self.path],
-            env={**self.env, "ENGINE_FORK_SOCKET": self.path},
+            env=self.env,
             cwd=self.dir,  # sys.path[0] is '': this empty directory while the server imports
             stdin=subprocess.PIPE,  # the lifeline: the server exits when this worker is gone
             stdout=subprocess.PIPE,
@@ -191,8 +191,7 @@ class Server:
         )
         assert self.process.stdout is not None
         first, _, imported = self.process.stdout.readline().strip().partition(" ")
-        self.usable = first == _READY
-        self.why_not = "" if self.usable else first + self.process.stdout.read()
+        self.usable = first == _READY  # if not, it said why and ended: every run is a start
         self.imported: frozenset[str] = frozenset(json.loads(imported) if self.usable else ())
 
     def serves(self, cwd: Path, env: Mapping[str, str]) -> bool:
@@ -323,5 +322,5 @@ def stop() -> None:
             _SERVER = None
 
 
-if __name__ == "engine_fork_server":
-    _server_main(os.environ.pop("ENGINE_FORK_SOCKET"))
+if __name__ == "engine_fork_server":  # python -c "...run_path(this file)..." SOCKET
+    _server_main(sys.argv[1])
