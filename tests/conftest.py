@@ -324,8 +324,20 @@ def run_captured(
         done = engine_fork.run(words[3:], cwd, env, timeout, stdin=stdin, server_env=engine_env())
         if done is not None:
             return done
+    return start_captured(words, cwd, env, timeout, stdin=stdin)
+
+
+def start_captured(
+    argv: Sequence[str | Path],
+    cwd: Path,
+    env: Mapping[str, str],
+    timeout: float,
+    *,
+    stdin: int | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Start ``argv`` as a new process (never forked), its output captured as UTF-8 text."""
     return subprocess.run(
-        words,
+        [str(arg) for arg in argv],
         cwd=cwd,
         env=env,
         stdin=stdin,

@@ -15,7 +15,7 @@ import pytest
 
 from release.demo import SAMPLE
 from tests import engine_fork
-from tests.conftest import engine_env
+from tests.conftest import engine_env, start_captured
 
 PROBE = "tests.fork_probe"
 
@@ -23,16 +23,7 @@ PROBE = "tests.fork_probe"
 def started(
     module: str, args: list[str], cwd: Path, env: dict[str, str], stdin: int | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", module, *args],
-        cwd=cwd,
-        env=env,
-        stdin=stdin,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=600,
-    )
+    return start_captured([sys.executable, "-m", module, *args], cwd, env, 600, stdin=stdin)
 
 
 def forked(
