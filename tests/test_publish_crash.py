@@ -34,7 +34,7 @@ from tests.test_publish import Setup, posts, pushed, rig, sha256
 
 __all__ = ["rig"]
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.long]
 
 VERSION = "0.3.0"
 TAG = "v0.3.0"

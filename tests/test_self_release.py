@@ -37,7 +37,7 @@ from tests.fake_github import FakeGitHub
 from tests.pypi_server import MakeServer
 from tests.test_workflows import RELEASE, load, nox_sessions
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.long]
 
 # the engine command each session of release.yml calls (release/sessions.py)
 ENGINE = {
