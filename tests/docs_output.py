@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Sequence
 from urllib.parse import urlsplit
 
+from tests import engine_fork
 from tests.docs_scenarios import DOC_DATE, REPO, SCENARIOS, Shell, sample_repo
 
 DOCS = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
@@ -148,4 +149,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    finally:
+        engine_fork.stop()  # the engine's fork server, if a scenario started it

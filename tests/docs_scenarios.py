@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Callable
 
 from release.localindex import LocalIndex
-from tests.conftest import indexes_env
+from tests import engine_fork
+from tests.conftest import engine_env, indexes_env
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "release" / "sample"
@@ -47,7 +48,7 @@ class Shell:
         }
         closed = "http://127.0.0.1:9"
         env.update(
-            PYTHONPATH=str(REPO),
+            PYTHONPATH=engine_env()["PYTHONPATH"],  # as the tests' engine runs (conftest)
             GIT_CONFIG_NOSYSTEM="1",
             GIT_AUTHOR_NAME="OMI Maintainer",
             GIT_AUTHOR_EMAIL="maintainer@omi.invalid",
@@ -89,6 +90,18 @@ class Shell:
             env[key] = value
         if argv[0] == "python":
             argv[0] = sys.executable
+        if argv[1:3] == ["-m", "release"]:  # forked where that runs as a start would
+            done = engine_fork.run(
+                argv[3:],
+                self.project,
+                env,
+                900,
+                stdin=subprocess.DEVNULL,
+                server_env=engine_env(),
+                stderr_to_stdout=True,
+            )
+            if done is not None:
+                return done
         return subprocess.run(
             argv,
             cwd=self.project,

@@ -17,7 +17,9 @@ The child is a separate process that runs as ``python -m release ARGS`` would:
 
 Some things are fixed when an interpreter starts and cannot follow a run's environment: the
 ``PYTHON*`` variables, the locale (``LANG``, ``LC_*``) and coverage's start-up variables. A run
-whose environment differs from the server's in any of them is started as a plain subprocess instead:
+whose environment differs from the server's in any of them is started as a plain subprocess instead
+(``PYTHONDONTWRITEBYTECODE`` aside: the child sets ``sys.dont_write_bytecode`` from it, which is
+what a start does with it; ``sys.flags`` stays the server's, and the engine never reads it):
 :func:`run` returns None and the caller runs it. The same happens when the preload printed anything
 or warned: a real start would have shown that to the test, so the server is not used.
 
@@ -56,11 +58,14 @@ _READY = "ready"
 
 
 def fixed_at_start(env: Mapping[str, str]) -> dict[str, str]:
-    """The variables an interpreter reads once, at its start."""
+    """The variables an interpreter reads once, at its start (but for
+    ``PYTHONDONTWRITEBYTECODE``: its one effect, ``sys.dont_write_bytecode``, is set in the
+    child as a start sets it)."""
     return {
         key: value
         for key, value in env.items()
-        if key.startswith(("PYTHON", "LC_", "COVERAGE_")) or key in ("LANG", "LANGUAGE")
+        if (key.startswith(("PYTHON", "LC_", "COVERAGE_")) or key in ("LANG", "LANGUAGE"))
+        and key != "PYTHONDONTWRITEBYTECODE"
     }
 
 
@@ -160,6 +165,7 @@ def _server_main(path: str) -> None:
     os.environ.clear()
     os.environ.update(dict(request["env"]))  # type: ignore[call-overload]
     tempfile.tempdir = None  # gettempdir() reads TMPDIR again
+    sys.dont_write_bytecode = bool(os.environ.get("PYTHONDONTWRITEBYTECODE"))
     import time
 
     time.tzset()
@@ -210,10 +216,11 @@ class Server:
         env: Mapping[str, str],
         timeout: float | None,
         stdin: int | None,
+        stderr_to_stdout: bool = False,
     ) -> subprocess.CompletedProcess[str]:
         argv = [sys.executable, "-m", module, *args]
         out_r, out_w = os.pipe()
-        err_r, err_w = os.pipe()
+        err_r, err_w = (None, os.dup(out_w)) if stderr_to_stdout else os.pipe()
         stdin_fd = os.open(os.devnull, os.O_RDONLY) if stdin == subprocess.DEVNULL else os.dup(0)
         request = {"module": module, "argv": list(args), "cwd": str(cwd), "env": dict(env)}
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -230,7 +237,7 @@ class Server:
             if started is None:
                 raise RuntimeError(f"the engine's fork server did not start {argv}")
             pid = started["pid"]
-            chunks: dict[int, list[bytes]] = {out_r: [], err_r: []}
+            chunks: dict[int, list[bytes]] = {fd: [] for fd in (out_r, err_r) if fd is not None}
             drains = [threading.Thread(target=_drain, args=(fd, chunks[fd])) for fd in chunks]
             for drain in drains:
                 drain.start()
@@ -246,7 +253,8 @@ class Server:
                 drain.join()
         if ended is None:
             raise subprocess.TimeoutExpired(argv, timeout or 0)
-        stdout, stderr = (_text(b"".join(chunks[fd])) for fd in (out_r, err_r))
+        stdout = _text(b"".join(chunks[out_r]))
+        stderr = None if err_r is None else _text(b"".join(chunks[err_r]))
         return subprocess.CompletedProcess(argv, ended["returncode"], stdout, stderr)
 
     def stop(self) -> None:
@@ -298,9 +306,11 @@ def run(
     stdin: int | None = None,
     server_env: Mapping[str, str],
     module: str = "release",
+    stderr_to_stdout: bool = False,
 ) -> subprocess.CompletedProcess[str] | None:
     """``python -m MODULE ARGS`` forked from this worker's server (started with ``server_env`` on
-    first use); None when it cannot be: the caller starts a subprocess."""
+    first use); None when it cannot be: the caller starts a subprocess. ``stderr_to_stdout``: one
+    pipe for both, as ``subprocess.run(..., stderr=subprocess.STDOUT)`` (stderr is None)."""
     global _SERVER
     if os.environ.get("RELEASE_TESTS_NO_FORK") or not hasattr(os, "fork"):
         return None
@@ -310,7 +320,7 @@ def run(
         server = _SERVER
     if not server.serves(cwd, env):
         return None
-    return server.run(module, args, cwd, env, timeout, stdin)
+    return server.run(module, args, cwd, env, timeout, stdin, stderr_to_stdout)
 
 
 def stop() -> None:

@@ -23,6 +23,7 @@ if __name__ == "__main__":
         "main": __name__,
         "stdout_encoding": sys.stdout.encoding,
         "line_buffering": sys.stdout.line_buffering,
+        "dont_write_bytecode": sys.dont_write_bytecode,
     }
     print(json.dumps(view, sort_keys=True))
     print("to stderr: ünïcode", file=sys.stderr)

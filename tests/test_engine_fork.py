@@ -67,12 +67,47 @@ def test_a_forked_run_sees_what_a_started_one_sees_and_prints_the_same(
     assert real.stderr == "to stderr: ünïcode\n"
 
 
+def test_pythondontwritebytecode_is_followed_as_a_start_follows_it(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    for value in ("1", ""):
+        real, fork = both(["0"], tmp_path, {**env, "PYTHONDONTWRITEBYTECODE": value})
+        assert fork.stdout == real.stdout
+        assert json.loads(real.stdout)["dont_write_bytecode"] is bool(value)
+
+
 def test_a_large_environment_arrives_whole(tmp_path: Path, env: dict[str, str]) -> None:
     """The request (environment included) is a stream: 100 kB arrive in several pieces."""
     large = {**env, "RELEASE_PROBE_LARGE": "x" * 100_000}
     real, fork = both(["0"], tmp_path, large)
     assert fork.stdout == real.stdout
     assert json.loads(fork.stdout)["env"]["RELEASE_PROBE_LARGE"] == "x" * 100_000
+
+
+def test_one_pipe_for_stdout_and_stderr_holds_what_it_holds_in_a_started_run(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """``stderr=subprocess.STDOUT`` (the docs' transcripts): the same text in the same order."""
+    args = ["atexit", "0"]
+    real = subprocess.run(
+        [sys.executable, "-m", PROBE, *args],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+    )
+    fork = engine_fork.run(
+        args, tmp_path, env, 600, server_env=engine_env(), module=PROBE, stderr_to_stdout=True
+    )
+    assert fork is not None
+    assert (fork.returncode, fork.stdout) == (real.returncode, real.stdout)
+    stderrs: list[object] = [fork.stderr, real.stderr]
+    assert stderrs == [None, None]  # as subprocess.run reports it for stderr=STDOUT
+    assert "to stderr: ünïcode" in real.stdout.splitlines()
+    assert real.stdout.splitlines()[-1] == "atexit ran"
 
 
 def test_stdin_exit_handlers_threads_and_failures_end_as_in_a_started_run(
