@@ -318,20 +318,29 @@ def run_captured(
     timeout: float,
     *,
     no_terminal: bool = False,
+    stderr_to_stdout: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``argv`` in ``cwd`` as a user would, its output captured as UTF-8 text; with
-    ``no_terminal``, stdin is /dev/null: nobody there to answer. ``python -m release ARGS`` is
-    forked from a process that has imported the engine already where that runs as a start would
-    (tests/engine_fork.py)."""
+    ``no_terminal``, stdin is /dev/null: nobody there to answer; with ``stderr_to_stdout``, both
+    streams in one pipe (``stderr`` is None). ``python -m release ARGS`` is forked from a process
+    that has imported the engine already where that runs as a start would (tests/engine_fork.py)."""
     words = [str(arg) for arg in argv]
     stdin = subprocess.DEVNULL if no_terminal else None
     if words[:3] == [sys.executable, "-m", "release"]:
         from tests import engine_fork
 
-        done = engine_fork.run(words[3:], cwd, env, timeout, stdin=stdin, server_env=engine_env())
+        done = engine_fork.run(
+            words[3:],
+            cwd,
+            env,
+            timeout,
+            stdin=stdin,
+            server_env=engine_env(),
+            stderr_to_stdout=stderr_to_stdout,
+        )
         if done is not None:
             return done
-    return start_captured(words, cwd, env, timeout, stdin=stdin)
+    return start_captured(words, cwd, env, timeout, stdin=stdin, stderr_to_stdout=stderr_to_stdout)
 
 
 def start_captured(
@@ -341,6 +350,7 @@ def start_captured(
     timeout: float,
     *,
     stdin: int | None = None,
+    stderr_to_stdout: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     """Start ``argv`` as a new process (never forked), its output captured as UTF-8 text."""
     return subprocess.run(
@@ -348,7 +358,8 @@ def start_captured(
         cwd=cwd,
         env=env,
         stdin=stdin,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT if stderr_to_stdout else subprocess.PIPE,
         text=True,
         encoding="utf-8",
         timeout=timeout,

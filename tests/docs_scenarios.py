@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from release.localindex import LocalIndex
-from tests import engine_fork
-from tests.conftest import engine_env, indexes_env
+from tests.conftest import engine_env, indexes_env, run_captured
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "release" / "sample"
@@ -90,29 +89,7 @@ class Shell:
             env[key] = value
         if argv[0] == "python":
             argv[0] = sys.executable
-        if argv[1:3] == ["-m", "release"]:  # forked where that runs as a start would
-            done = engine_fork.run(
-                argv[3:],
-                self.project,
-                env,
-                900,
-                stdin=subprocess.DEVNULL,
-                server_env=engine_env(),
-                stderr_to_stdout=True,
-            )
-            if done is not None:
-                return done
-        return subprocess.run(
-            argv,
-            cwd=self.project,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            encoding="utf-8",
-            timeout=900,
-        )
+        return run_captured(argv, self.project, env, 900, no_terminal=True, stderr_to_stdout=True)
 
     def setup(self, command: str, *, exit_code: int = 0) -> None:
         """Run ``command`` as a step of the set-up, not shown: it must exit with ``exit_code``."""

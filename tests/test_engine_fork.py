@@ -89,15 +89,8 @@ def test_one_pipe_for_stdout_and_stderr_holds_what_it_holds_in_a_started_run(
 ) -> None:
     """``stderr=subprocess.STDOUT`` (the docs' transcripts): the same text in the same order."""
     args = ["atexit", "0"]
-    real = subprocess.run(
-        [sys.executable, "-m", PROBE, *args],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        encoding="utf-8",
-        timeout=600,
+    real = start_captured(
+        [sys.executable, "-m", PROBE, *args], tmp_path, env, 600, stderr_to_stdout=True
     )
     fork = engine_fork.run(
         args, tmp_path, env, 600, server_env=engine_env(), module=PROBE, stderr_to_stdout=True
