@@ -17,10 +17,9 @@ from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 from ..config import Config
-from ..errors import ConfigError
 from ..files import read_text
 from ..layout import canonical_name
-from .sources import read_file, version_file_sites
+from .sources import version_file_sites
 from .text import Site, VersionCopy, assignment_sites, regex_sites
 
 VENDORED = frozenset({"_vendor", "vendor", "third_party", "_vendored"})
