@@ -119,7 +119,8 @@ def checker(
             return Checker(job, tool, "ruff format", ("format", "--check"), format_paths)
         return Checker(job, tool, "black", ("--check",), format_paths)
     if job == "lint":
-        return Checker(job, tool, "ruff check", ("check",), format_paths)
+        # --no-fix: a project's ``fix = true`` must not let a check rewrite its files
+        return Checker(job, tool, "ruff check", ("check", "--no-fix"), format_paths)
     return Checker(job, tool, tool, (), typecheck_paths)
 
 

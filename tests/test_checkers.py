@@ -151,6 +151,24 @@ def test_ruff_format_and_ruff_check_fail_on_debt_and_advisory_makes_them_warn(
 
 
 @pytest.mark.slow
+def test_a_project_whose_ruff_config_fixes_gets_its_findings_reported_not_applied(
+    tmp_path: Path,
+) -> None:
+    """``fix = true`` in [tool.ruff] makes a plain ``ruff check`` rewrite files: the lint row and
+    ``lint`` would then change the project and report what was left (nothing) as a PASS."""
+    root = project(tmp_path, "[tool.ruff]\nfix = true\n", code=BAD_FORMAT)
+    module = root / "src" / "tiny" / "__init__.py"
+
+    found = rows(root, checklist.lint_item)
+    linted = run_engine(root, "lint")
+
+    assert found["ruff check"].status == "FAIL"
+    assert linted.returncode == 1
+    assert "F401" in linted.stdout
+    assert module.read_text() == BAD_FORMAT
+
+
+@pytest.mark.slow
 def test_mypy_debt_fails_and_is_advisory_when_declared(tmp_path: Path) -> None:
     tables = "[tool.mypy]\nstrict = true\n"
     strict = rows(project(tmp_path / "strict", tables, code=BAD_TYPES), checklist.typecheck_item)
