@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from . import proc
-from .errors import ToolFailed
+from .errors import ReleaseError, ToolFailed
+from .git import Git
 
 DIR_NAME = "nox-release-cache"  # beside .git/nox-release (publish's records), not in it
 FILE_NAME = "checks.json"
@@ -151,10 +152,10 @@ class CheckCache:
         if not status.ok:
             return None, []
         untracked = [line[3:] for line in status.stdout.splitlines() if line.startswith("??")]
-        snapshot = self._git("stash", "create")  # a commit of the tracked changes; no ref moves
-        commit = snapshot.stdout.strip() if snapshot.ok and snapshot.stdout.strip() else "HEAD"
-        tree = self._git("rev-parse", "--verify", "--quiet", f"{commit}^{{tree}}")
-        return (tree.stdout.strip() or None if tree.ok else None), untracked
+        try:
+            return Git(self.root).worktree_tree(), untracked
+        except ReleaseError:  # a result that can't be tied to a tree is not stored
+            return None, untracked
 
     def environment(self) -> str:
         with self._lock:

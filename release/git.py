@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
 import tarfile
+import tempfile
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -61,7 +64,9 @@ class Git:
         )
         if check and not result.ok:
             raise GitError(
-                proc.redact(f"git {' '.join(args)} failed: {result.tail(10)}"),
+                proc.redact(
+                    f"git {' '.join(args)} failed (exit {result.returncode}): {result.tail(10)}"
+                ),
                 hint or "fix the repository state shown above and re-run",
             )
         return result
@@ -94,6 +99,38 @@ class Git:
         mode = "normal" if untracked else "no"
         lines = self.run("status", "--porcelain", f"--untracked-files={mode}").stdout.splitlines()
         return [line[3:] for line in lines if line.strip()]
+
+    def worktree_tree(self) -> str:
+        """The tree of the tracked files as they are in the work tree now, staged or not (what
+        ``git stash create`` records), made in a private copy of the index.
+
+        ``git stash create`` takes the index lock: next to another git command holding it (a
+        checklist row running in parallel), it fails, often without a word. A private index
+        has no other user, and nothing in the repository changes but new objects.
+        """
+        shared = self.git_dir() / "index"
+        with tempfile.TemporaryDirectory(prefix="nox-release-index-") as scratch:
+            private = Path(scratch) / "index"
+            if shared.is_file():  # git replaces it whole (lock file, then rename): a copy is whole
+                shutil.copyfile(shared, private)
+            env = {**os.environ, "GIT_INDEX_FILE": str(private)}
+            self.run("add", "--update", env=env)
+            return self.run("write-tree", env=env).stdout.strip()
+
+    def worktree_commit(self) -> str:
+        """HEAD when the tracked files are as committed; else a commit of them on top of HEAD,
+        which no ref points to (for a clone to check out)."""
+        head = self.head()
+        tree = self.worktree_tree()
+        if tree == self._out("rev-parse", f"{head}^{{tree}}"):
+            return head
+        who = {"NAME": "nox-release", "EMAIL": "nox-release@localhost"}
+        env = {
+            **os.environ,
+            **{f"GIT_{role}_{k}": v for role in ("AUTHOR", "COMMITTER") for k, v in who.items()},
+        }
+        message = "nox-release: the work tree's tracked files"
+        return self.run("commit-tree", tree, "-p", head, "-m", message, env=env).stdout.strip()
 
     def tags(self) -> set[str]:
         """Every local tag; empty outside a git repository."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,40 @@ def test_refs_and_missing_objects_are_asked_every_time(repo: Path, calls: list[l
     assert g.commit_of(blob) is None
     git(repo, "hash-object", "-w", "b.txt")
     assert g.has_object(blob)
+
+
+def refs_and_index(root: Path) -> tuple[str, bytes]:
+    return git(root, "show-ref", "--head"), (root / ".git" / "index").read_bytes()
+
+
+def test_the_work_trees_snapshot_is_made_while_another_git_holds_the_index_lock(
+    repo: Path,
+) -> None:
+    """A checklist row's ``git status`` holds ``.git/index.lock`` while the build row snapshots the
+    tree: ``git stash create`` then failed, often silently (about 3 runs in 10 on a dirty tree)."""
+    (repo / "a.txt").write_text("changed, not staged\n", encoding="utf-8")
+    (repo / "b.txt").write_text("new, staged\n", encoding="utf-8")
+    git(repo, "add", "b.txt")
+    (repo / "untracked.txt").write_text("left out\n", encoding="utf-8")
+    before = refs_and_index(repo)
+    lock = repo / ".git" / "index.lock"
+    lock.write_bytes(b"")  # what a concurrent git command holds
+    try:
+        stash = subprocess.run(["git", "stash", "create"], cwd=repo, capture_output=True)
+        tree = Git(repo).worktree_tree()
+        commit = Git(repo).worktree_commit()
+    finally:
+        lock.unlink()
+
+    assert stash.returncode != 0  # the old way, in the same state
+    assert git(repo, "ls-tree", "--name-only", tree).split() == ["a.txt", "b.txt"]
+    assert git(repo, "show", f"{tree}:a.txt") == "changed, not staged"
+    assert git(repo, "rev-parse", f"{commit}^{{tree}}") == tree
+    assert git(repo, "rev-parse", f"{commit}^") == git(repo, "rev-parse", "HEAD")
+    assert refs_and_index(repo) == before  # no ref moved, the index untouched
+
+
+def test_a_clean_work_trees_snapshot_is_head(repo: Path) -> None:
+    (repo / "untracked.txt").write_text("not part of it\n", encoding="utf-8")
+    assert Git(repo).worktree_commit() == git(repo, "rev-parse", "HEAD")
+    assert Git(repo).worktree_tree() == git(repo, "rev-parse", "HEAD^{tree}")

@@ -116,9 +116,9 @@ def copy_of_the_tree(cfg: Config, dest: Path) -> Path:
     while building (setuptools' ``build/`` and ``*.egg-info``) lands in the project.
 
     In a git repository: a ``--shared`` clone (no object copied, nothing written to the project's
-    repository) checked out at a commit of the work tree's tracked files (``git stash create``
-    makes one without touching any ref). The clone has the tags, so VCS versions come out as they
-    would in place. Elsewhere: a copy of the directory.
+    repository) checked out at a commit of the work tree's tracked files (``Git.worktree_commit``
+    makes one without touching any ref or the index). The clone has the tags, so VCS versions
+    come out as they would in place. Elsewhere: a copy of the directory.
     """
     git = Git(cfg.root)
     head = git.commit_of("HEAD") if git.is_repo() else None
@@ -127,7 +127,7 @@ def copy_of_the_tree(cfg: Config, dest: Path) -> Path:
             cfg.root, dest, ignore=shutil.ignore_patterns(".git", "build", "dist", "*.egg-info")
         )
         return dest
-    snapshot = git.run("stash", "create").stdout.strip() or head
+    snapshot = git.worktree_commit()
     top = Path(git.run("rev-parse", "--show-toplevel").stdout.strip())
     git.run("clone", "--quiet", "--shared", "--no-checkout", str(top), str(dest))
     Git(dest).run("-c", "advice.detachedHead=false", "checkout", "--quiet", snapshot)

@@ -59,8 +59,7 @@ class TestsStep(_Step):
         return f"pytest under coverage (threshold {self.r.cfg.coverage_threshold:g}%)"
 
     def _tree(self) -> str:
-        snapshot = self.r.git.run("stash", "create").stdout.strip() or self.r.git.head()
-        return self.r.git.run("rev-parse", f"{snapshot}^{{tree}}").stdout.strip()
+        return self.r.git.worktree_tree()
 
     def is_done(self) -> bool:
         return self.tagged() or self.r.state().get("tests") == self._tree()
