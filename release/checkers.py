@@ -10,6 +10,7 @@ from __future__ import annotations
 import configparser
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
@@ -77,9 +78,9 @@ def detect(root: Path, pyproject: Mapping[str, Any]) -> dict[str, str | None]:
         isinstance(tool.get("ruff"), dict)
         and "format" in tool["ruff"]
         or any("[format]" in _read(path) for path in ruff_files)
-        or "id: ruff-format" in pre_commit
+        or _has_hook(pre_commit, "ruff-format")
     )
-    black = "black" in tool or "psf/black" in pre_commit or "id: black" in pre_commit
+    black = "black" in tool or "psf/black" in pre_commit or _has_hook(pre_commit, "black")
     formatter = "black" if black else "ruff" if ruff_formats else None
     mypy = (
         "mypy" in tool
@@ -90,6 +91,13 @@ def detect(root: Path, pyproject: Mapping[str, Any]) -> dict[str, str | None]:
     pyright = "pyright" in tool or (root / "pyrightconfig.json").is_file()
     checker = "mypy" if mypy else "pyright" if pyright else None
     return {"format-check": formatter, "lint": "ruff" if ruff else None, "typecheck": checker}
+
+
+def _has_hook(pre_commit: str, hook: str) -> bool:
+    """``.pre-commit-config.yaml`` has a hook with this exact id (``blacken-docs`` is not
+    ``black``)."""
+    pattern = rf"""^[\s-]*id:\s*["']?{re.escape(hook)}["']?\s*(?:#.*)?$"""
+    return re.search(pattern, pre_commit, re.MULTILINE) is not None
 
 
 def _read(path: Path) -> str:

@@ -56,6 +56,26 @@ CHECKS = (checklist.format_item, checklist.lint_item, checklist.typecheck_item)
             },
             ("black", None, None),
         ),
+        (  # blacken-docs formats code in the docs with black: not the project's formatter
+            "",
+            {
+                ".pre-commit-config.yaml": "repos:\n"
+                "- repo: https://github.com/astral-sh/ruff-pre-commit\n  rev: v0.14.0\n  hooks:\n"
+                "  - id: ruff-check\n  - id: ruff-format\n"
+                "- repo: https://github.com/adamchainz/blacken-docs\n  rev: 1.20.0\n  hooks:\n"
+                "  - id: blacken-docs\n    additional_dependencies: [black==25.9.0]\n"
+            },
+            ("ruff", "ruff", None),
+        ),
+        (
+            "",
+            {
+                ".pre-commit-config.yaml": "repos:\n"
+                "  - repo: https://github.com/psf/black-pre-commit-mirror\n"
+                "    rev: 25.9.0\n    hooks:\n      - id: black-jupyter\n"
+            },
+            ("black", None, None),
+        ),
         ("", {}, (None, None, None)),
     ],
 )
