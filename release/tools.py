@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,14 +127,30 @@ def black(cfg: Config, *, stream: bool = False) -> proc.Result:
 
 
 def pytest_summary(result: proc.Result) -> str:
-    """pytest's closing line (``3 passed, 1 failed in 0.2s``) or a short reason."""
+    """pytest's closing line (``3 passed, 1 failed in 0.2s``) or a short reason: where pytest
+    stopped before running anything (a conftest that can't be imported, a bad option), its exit
+    status and the error it printed last."""
     if result.returncode == 5:
         return "no tests were collected"
-    for line in reversed(result.output.splitlines()):
+    lines = result.output.splitlines()
+    for line in reversed(lines):
         text = line.strip("= ").strip()
         if any(word in text for word in ("passed", "failed", "error", "skipped")):
             return text
-    return f"pytest exited {result.returncode}"
+    error = next((line for line in reversed(lines) if _PYTEST_ERROR.match(line)), "")
+    said = _PYTEST_ERROR.sub("", error).strip()
+    return f"pytest exited {result.returncode}" + (f": {said}" if said else "")
+
+
+# pytest's error lines: ``E   ModuleNotFoundError: …`` in a traceback, ``ERROR: …`` for usage
+_PYTEST_ERROR = re.compile(r"^(?:E\s+|ERROR:\s*)(?=\S)")
+
+
+def tests_ran(result: proc.Result) -> bool:
+    """pytest ran the tests: they passed (0) or some failed (1). 2 (interrupted: collection
+    errors), 3 (internal error), 4 (usage error: a conftest that can't be imported) and 5 (no
+    tests) mean the coverage measured is not the tests'."""
+    return result.returncode in (0, 1)
 
 
 def _run_tests(cfg: Config, extra: Sequence[str], out: Out) -> int:

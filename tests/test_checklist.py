@@ -71,6 +71,28 @@ def test_failing_test_fails_tests_row(sample_repo: Path, tmp_path: Path) -> None
     assert "1 failed" in rows["tests"]["reason"]
 
 
+def test_tests_that_never_ran_say_why_and_leave_coverage_unknown(sample: Path) -> None:
+    """A conftest that can't be imported stops pytest before any test (exit 4): the tests row
+    quotes the error, and the coverage of that run (the imports only) is no verdict on the
+    tests, so the row says it was not measured instead of asking for more tests."""
+    (sample / "tests" / "conftest.py").write_text("import a_plugin_not_installed_here\n")
+
+    rows = {
+        row.item: row
+        for row in checklist.run_items(
+            checklist.Context(config.load(sample)), [checklist.tests_and_coverage_item]
+        )
+    }
+
+    assert rows["tests"].status == "FAIL"
+    assert rows["tests"].reason == (
+        "pytest exited 4: ModuleNotFoundError: No module named 'a_plugin_not_installed_here'"
+    )
+    assert rows["coverage"].status == "UNKNOWN"
+    assert rows["coverage"].reason == "not measured: the tests did not run (pytest exited 4)"
+    assert "add tests" not in rows["coverage"].fix
+
+
 @pytest.mark.slow
 def test_coverage_below_threshold_fails(sample_repo: Path, tmp_path: Path) -> None:
     pyproject = sample_repo / "pyproject.toml"

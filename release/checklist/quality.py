@@ -27,6 +27,13 @@ def tests_and_coverage_item(ctx: Context) -> list[Row]:
     own = outcome.own_threshold_note
     if outcome.percent is None:
         cov_row = Row("coverage", UNKNOWN, f"no coverage data: {outcome.detail}", "")
+    elif not tools.tests_ran(outcome.tests):
+        cov_row = Row(
+            "coverage",
+            UNKNOWN,
+            f"not measured: the tests did not run (pytest exited {outcome.tests.returncode})",
+            "fix what stops the tests (the tests row), then re-run",
+        )
     elif outcome.percent >= threshold:
         cov_row = Row("coverage", PASS, f"{outcome.detail} ≥ {threshold:g}%{own}")
     else:
