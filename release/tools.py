@@ -30,6 +30,7 @@ class CoverageOutcome:
     percent: float | None
     detail: str
     fail_under: float | None = None  # the project's own fail_under, when the total misses it
+    imported: tuple[str, ...] = ()  # where the test processes imported the package from
 
     @property
     def own_threshold_note(self) -> str:
@@ -67,13 +68,25 @@ def coverage(cfg: Config, extra: Sequence[str] = (), *, stream: bool = False) ->
             PYTEST_DEBUG_TEMPROOT=scratch,
         )
         source = [] if _coverage_configured(cfg) else [f"--source={cfg.relative(cfg.source)}"]
+        probe = _import_probe(Path(scratch), cfg, env)
         tests = proc.run(
             proc.python_tool(
-                "coverage", "run", *source, "-m", "pytest", *_NO_CACHE, *cfg.test_args, *extra
+                "coverage",
+                "run",
+                *source,
+                "-m",
+                "pytest",
+                *_NO_CACHE,
+                *probe,
+                *cfg.test_args,
+                *extra,
             ),
             cwd=cfg.root,
             env=env,
             stream=stream,
+        )
+        imported = tuple(
+            sorted({path.read_text(encoding="utf-8") for path in Path(scratch).glob(_PROBED)})
         )
         if any(Path(scratch).glob(".coverage.*")):  # parallel data (xdist workers, subprocesses)
             proc.run(proc.python_tool("coverage", "combine", "-q"), cwd=cfg.root, env=env)
@@ -83,14 +96,68 @@ def coverage(cfg: Config, extra: Sequence[str] = (), *, stream: bool = False) ->
         )
         # exit 2: the project's own fail_under is not met -- the report is written all the same
         if report.returncode not in (0, 2) or not report_file.is_file():
-            return CoverageOutcome(tests, None, report.tail(3) or "coverage produced no data")
+            detail = report.tail(3) or "coverage produced no data"
+            return CoverageOutcome(tests, None, detail, imported=imported)
         totals = json.loads(report_file.read_text(encoding="utf-8"))["totals"]
         percent = float(totals["percent_covered"])
         detail = f"{percent:.1f}% of {totals['num_statements']} statements"
         fail_under = _own_fail_under(cfg, env) if report.returncode == 2 else None
         if stream:
             proc.run(proc.python_tool("coverage", "report"), cwd=cfg.root, env=env, stream=True)
-        return CoverageOutcome(tests, percent, detail, fail_under)
+        return CoverageOutcome(tests, percent, detail, fail_under, imported)
+
+
+# A pytest plugin, loaded with -p into the project's test run (and each xdist worker): at the end
+# of the session it writes where the package was imported from. A src layout's tests import an
+# installed copy when the project is not installed (editable) in the environment: they then pass
+# or fail on other code than the work tree's.
+_PROBE_MODULE = "_nox_release_import_probe"
+_PROBED = "imported-*.txt"
+_PROBE = """\
+import os
+import sys
+
+
+def pytest_sessionfinish(session):
+    module = sys.modules.get(os.environ["NOX_RELEASE_PACKAGE"])
+    if module is None:
+        return
+    places = [getattr(module, "__file__", None)] + list(getattr(module, "__path__", []))
+    where = next((place for place in places if place), None)
+    if where:
+        name = "imported-%d.txt" % os.getpid()
+        with open(os.path.join(os.environ["NOX_RELEASE_PROBE"], name), "w", encoding="utf-8") as f:
+            f.write(os.path.abspath(where))
+"""
+
+
+def _import_probe(scratch: Path, cfg: Config, env: dict[str, str]) -> list[str]:
+    """Make the probe importable by the test run (``env`` is updated); its pytest options."""
+    (scratch / f"{_PROBE_MODULE}.py").write_text(_PROBE, encoding="utf-8")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [scratch.as_posix(), env.get("PYTHONPATH")]))
+    env["NOX_RELEASE_PACKAGE"] = cfg.package
+    env["NOX_RELEASE_PROBE"] = str(scratch)
+    return ["-p", _PROBE_MODULE]
+
+
+def tested_elsewhere(cfg: Config, outcome: CoverageOutcome) -> str | None:
+    """Why the tests did not test the work tree (they imported the package from elsewhere), or
+    None when they did, or when they never imported it in-process."""
+    source = cfg.source.resolve()
+    for where in outcome.imported:
+        path = Path(where).resolve()
+        if path != source and source not in path.parents:
+            return (
+                f"the tests imported {cfg.package} from {path.parent if path.is_file() else path},"
+                f" not from this work tree ({cfg.relative(cfg.source)})"
+            )
+    return None
+
+
+TESTED_ELSEWHERE_HINT = (
+    "install the project into this environment in editable mode (pip install -e .), or run "
+    "nox -s release-check, whose environment does; then re-run"
+)
 
 
 def _own_fail_under(cfg: Config, env: dict[str, str]) -> float | None:
@@ -163,6 +230,9 @@ def _run_coverage(cfg: Config, extra: Sequence[str], out: Out) -> int:
         raise CheckFailed(f"coverage measured nothing: {outcome.detail}", _COVERAGE_HINT)
     if not outcome.tests.ok:
         return _exit(outcome.tests)
+    elsewhere = tested_elsewhere(cfg, outcome)
+    if elsewhere:
+        raise CheckFailed(elsewhere, TESTED_ELSEWHERE_HINT)
     if outcome.percent < cfg.coverage_threshold:
         raise CheckFailed(
             f"coverage {outcome.detail} is below coverage-threshold "

@@ -93,6 +93,55 @@ def test_tests_that_never_ran_say_why_and_leave_coverage_unknown(sample: Path) -
     assert "add tests" not in rows["coverage"].fix
 
 
+@pytest.mark.parametrize("workers", [[], ["-p", "xdist", "-n", "2"]], ids=["one process", "xdist"])
+def test_tests_that_import_another_copy_of_the_package_fail_the_tests_row(
+    tmp_path: Path, workers: list[str]
+) -> None:
+    """A src layout's tests import whatever copy the environment offers (here one on pytest's
+    ``pythonpath``; in a dev venv, a release installed from the index): passing, they prove
+    nothing about the work tree."""
+    root = tmp_path / "tiny"
+    for top, value in (("src", "1"), ("other", "2")):
+        (root / top / "tiny").mkdir(parents=True)
+        (root / top / "tiny" / "__init__.py").write_text(f"VALUE = {value}\n")
+    (root / "tests").mkdir()
+    (root / "tests" / "test_value.py").write_text(
+        "import tiny\n\n\ndef test_value() -> None:\n    assert tiny.VALUE == 2\n"
+    )
+    args = ", ".join(f'"{arg}"' for arg in workers)
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "tiny"\nversion = "1.0.0"\n\n'
+        f"[tool.release]\ntest-args = [{args}]\n\n"
+        '[tool.pytest.ini_options]\npythonpath = ["other"]\n'
+    )
+    cfg = config.load(root)
+
+    rows = {
+        row.item: row
+        for row in checklist.run_items(checklist.Context(cfg), [checklist.tests_and_coverage_item])
+    }
+
+    assert rows["tests"].status == "FAIL"
+    assert rows["tests"].reason.startswith(
+        f"the tests imported tiny from {(root / 'other' / 'tiny').resolve()}, not from this work"
+        " tree (src/tiny) (1 passed"
+    )
+    assert "pip install -e ." in rows["tests"].fix
+    assert rows["coverage"].status == "UNKNOWN"
+
+    (root / "pyproject.toml").write_text(  # the work tree's own copy: a plain failure
+        (root / "pyproject.toml").read_text().replace('"other"', '"src"')
+    )
+    rows = {
+        row.item: row
+        for row in checklist.run_items(
+            checklist.Context(config.load(root)), [checklist.tests_and_coverage_item]
+        )
+    }
+    assert rows["tests"].status == "FAIL"
+    assert rows["tests"].reason.startswith("1 failed")
+
+
 @pytest.mark.slow
 def test_coverage_below_threshold_fails(sample_repo: Path, tmp_path: Path) -> None:
     pyproject = sample_repo / "pyproject.toml"

@@ -19,13 +19,18 @@ def tests_and_coverage_item(ctx: Context) -> list[Row]:
     cfg = ctx.cfg
     outcome = tools.coverage(cfg)
     summary = tools.pytest_summary(outcome.tests)
-    if outcome.tests.ok:
+    elsewhere = tools.tested_elsewhere(cfg, outcome)
+    if elsewhere:
+        tests_row = Row("tests", FAIL, f"{elsewhere} ({summary})", tools.TESTED_ELSEWHERE_HINT)
+    elif outcome.tests.ok:
         tests_row = Row("tests", PASS, summary)
     else:
         tests_row = Row("tests", FAIL, summary, "run nox -s tests and fix the failures")
     threshold = cfg.coverage_threshold
     own = outcome.own_threshold_note
-    if outcome.percent is None:
+    if elsewhere:
+        cov_row = Row("coverage", UNKNOWN, "not measured: the tests ran on another copy", "")
+    elif outcome.percent is None:
         cov_row = Row("coverage", UNKNOWN, f"no coverage data: {outcome.detail}", "")
     elif not tools.tests_ran(outcome.tests):
         cov_row = Row(

@@ -69,6 +69,9 @@ class TestsStep(_Step):
         killpoint.hit("tests.start")
         outcome = tools.coverage(self.r.cfg)
         summary = tools.pytest_summary(outcome.tests)
+        elsewhere = tools.tested_elsewhere(self.r.cfg, outcome)
+        if elsewhere:
+            raise StepFailed(elsewhere, tools.TESTED_ELSEWHERE_HINT)
         if not outcome.tests.ok:
             raise StepFailed(
                 f"tests failed: {summary}\n{outcome.tests.tail(30)}",
