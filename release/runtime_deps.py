@@ -24,6 +24,10 @@ class RuntimeDeps:
     pinned: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     source: str = ""  # where the top-level list came from, for the row's reason
+    direct: list[str] = field(default_factory=list)  # the top-level ones that apply here
+    # excluded by their environment marker on this interpreter (``tomli; python_version < "3.11"``):
+    # what users of other Pythons or platforms install, not audited here
+    elsewhere: list[str] = field(default_factory=list)
 
 
 def collect(cfg: Config) -> RuntimeDeps:
@@ -34,18 +38,23 @@ def collect(cfg: Config) -> RuntimeDeps:
         top = importlib.metadata.distribution(cfg.name).requires or []
         found.source = f"the installed {cfg.name}'s Requires-Dist"
     except importlib.metadata.PackageNotFoundError:
-        project = plain(read_pyproject(cfg.pyproject).get("project", {}))
-        top = [str(spec) for spec in (project.get("dependencies") or [])]
-        found.source = "[project].dependencies"
+        top, found.source = _declared(cfg)
     seen = {own}
     extras_seen: set[tuple[str, str]] = set()
     queue = [(spec, "") for spec in top]
+    direct = {str(spec) for spec in top}
     while queue:
         spec, extra = queue.pop()
         requirement = _requirement(spec)
-        if requirement is None or not _applies(requirement, extra):
+        if requirement is None:
             continue
         name = str(canonicalize_name(requirement.name))
+        if not _applies(requirement, extra):
+            if "extra" not in str(requirement.marker) and name not in found.elsewhere:
+                found.elsewhere.append(name)
+            continue
+        if spec in direct and not extra and name not in found.direct:
+            found.direct.append(name)
         for wanted in sorted(requirement.extras):
             if (name, wanted) not in extras_seen:
                 extras_seen.add((name, wanted))
@@ -62,7 +71,26 @@ def collect(cfg: Config) -> RuntimeDeps:
         queue += [(dep, "") for dep in _requires(name)]
     found.pinned.sort()
     found.missing.sort()
+    found.direct.sort()
+    found.elsewhere = sorted(set(found.elsewhere) - seen)
     return found
+
+
+def _declared(cfg: Config) -> tuple[list[str], str]:
+    """The top-level list in pyproject.toml: ``[project].dependencies``, or for a Poetry project
+    that keeps them in ``[tool.poetry.dependencies]``, those names (not ``python``, not the
+    optional ones, which are extras)."""
+    doc = plain(read_pyproject(cfg.pyproject))
+    listed = [str(spec) for spec in (doc.get("project", {}).get("dependencies") or [])]
+    poetry = doc.get("tool", {}).get("poetry", {}).get("dependencies") or {}
+    if listed or not isinstance(poetry, dict) or not poetry:
+        return listed, "[project].dependencies"
+    names = [
+        name
+        for name, spec in poetry.items()
+        if name.lower() != "python" and not (isinstance(spec, dict) and spec.get("optional"))
+    ]
+    return names, "[tool.poetry.dependencies]"
 
 
 def _requirement(spec: str) -> Requirement | None:

@@ -73,3 +73,52 @@ def test_the_audit_cannot_reach_its_database_here_and_never_passes(tmp_path: Pat
     # Only loopback is reachable here: pip-audit can audit nothing, and the row says so.
     assert row.status == "UNKNOWN"
     assert "could not check any of the 2 runtime dependencies" in row.reason
+
+
+def test_dependencies_for_other_pythons_only_are_named_not_taken_for_none(tmp_path: Path) -> None:
+    cfg = config.load(project(tmp_path, ["pytz; python_version < '3'"]))
+
+    found = runtime_deps.collect(cfg)
+    audit, outdated = checklist.run_items(
+        checklist.Context(cfg), [checklist.audit_item, checklist.outdated_item]
+    )
+
+    assert (found.pinned, found.direct, found.elsewhere) == ([], [], ["pytz"])
+    assert (audit.status, audit.reason) == (
+        "WARN",
+        "nothing to audit on this Python: for other Pythons or platforms only: pytz",
+    )
+    assert (outdated.status, outdated.reason) == (
+        "PASS",
+        "no dependency applies to this Python (for other Pythons or platforms only: pytz)",
+    )
+
+
+def test_a_direct_dependency_not_installed_here_leaves_freshness_unknown(tmp_path: Path) -> None:
+    """pip list --outdated lists installed packages only: one not installed is never "late"."""
+    cfg = config.load(project(tmp_path, ["tomlkit", "surely-not-installed-dist>=1"]))
+
+    (row,) = checklist.run_items(checklist.Context(cfg), [checklist.outdated_item])
+
+    assert (row.status, row.reason) == (
+        "UNKNOWN",
+        "not installed here, so their versions are unknown: surely-not-installed-dist",
+    )
+
+
+def test_a_poetry_projects_dependencies_are_its_tool_poetry_table(tmp_path: Path) -> None:
+    (tmp_path / "tiny").mkdir()
+    (tmp_path / "tiny" / "__init__.py").write_text("")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.poetry]\nname = "tiny-poetry"\nversion = "1.0.0"\ndescription = ""\n'
+        'authors = ["A <a@example.invalid>"]\n\n'
+        '[tool.poetry.dependencies]\npython = "^3.8"\ntomlkit = "^0.12"\n'
+        'surely-not-installed-extra = { version = "^1", optional = true }\n\n'
+        '[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n'
+    )
+    cfg = config.load(tmp_path)
+
+    found = runtime_deps.collect(cfg)  # what both rows start from
+
+    assert found.source == "[tool.poetry.dependencies]"
+    assert (found.pinned, found.direct, found.missing) == ([pinned("tomlkit")], ["tomlkit"], [])

@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 
 from .. import proc, runtime_deps
-from ..config import Config, read_pyproject
 from .rows import FAIL, PASS, UNKNOWN, WARN, Context, Row
 
 
@@ -27,6 +26,16 @@ def audit_item(ctx: Context) -> list[Row]:
                 UNKNOWN,
                 f"runtime dependencies not installed here, so their versions are unknown: {listing}",
                 "run the check where the project is installed (nox -s release-check)",
+            )
+        ]
+    elsewhere = _elsewhere_note(deps_found)
+    if not deps_found.pinned and elsewhere:
+        return [
+            Row(
+                name,
+                WARN,
+                f"nothing to audit on this Python: {elsewhere}",
+                "run release-check under a Python those dependencies apply to",
             )
         ]
     if not deps_found.pinned:
@@ -86,34 +95,40 @@ def audit_item(ctx: Context) -> list[Row]:
                 "audit the rest by hand",
             )
         ]
-    return [
-        Row(
-            name,
-            PASS,
-            f"{len(audited)} runtime dependencies audited, no known vulnerabilities",
-        )
-    ]
+    audited_note = f"{len(audited)} runtime dependencies audited, no known vulnerabilities"
+    if elsewhere:
+        audited_note += f"; not audited, {elsewhere}"
+    return [Row(name, PASS, audited_note)]
 
 
-def _direct_dependencies(cfg: Config) -> set[str]:
-    from packaging.requirements import InvalidRequirement, Requirement
-    from packaging.utils import canonicalize_name
-
-    deps = read_pyproject(cfg.pyproject).get("project", {}).get("dependencies", [])
-    names = set()
-    for spec in deps:
-        try:
-            names.add(str(canonicalize_name(Requirement(str(spec)).name)))
-        except InvalidRequirement:
-            continue
-    return names
+def _elsewhere_note(found: runtime_deps.RuntimeDeps) -> str:
+    """``for other Pythons or platforms only: tomli`` when markers left dependencies out."""
+    if not found.elsewhere:
+        return ""
+    return "for other Pythons or platforms only: " + ", ".join(found.elsewhere[:5])
 
 
 def outdated_item(ctx: Context) -> list[Row]:
-    """Direct dependencies with a newer release: a warning, never a failure."""
+    """Direct dependencies with a newer release: a warning, never a failure. The direct
+    dependencies are the ones the audit starts from (runtime_deps: the installed metadata, so
+    Poetry's and dynamic ones count, else ``[project].dependencies``)."""
     name = "dependencies up to date"
-    direct = _direct_dependencies(ctx.cfg)
+    found = runtime_deps.collect(ctx.cfg)
+    direct = set(found.direct)
+    missing = sorted(direct & set(found.missing))
+    if missing:
+        return [
+            Row(
+                name,
+                UNKNOWN,
+                "not installed here, so their versions are unknown: " + ", ".join(missing[:5]),
+                "run the check where the project is installed (nox -s release-check)",
+            )
+        ]
     if not direct:
+        elsewhere = _elsewhere_note(found)
+        if elsewhere:
+            return [Row(name, PASS, f"no dependency applies to this Python ({elsewhere})")]
         return [Row(name, PASS, "the project has no dependencies")]
     from packaging.utils import canonicalize_name
 
