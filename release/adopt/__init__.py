@@ -21,6 +21,7 @@ from ..errors import UsageError
 from ..git import Git
 from ..output import Out
 from .changelog_shape import describe
+from .own_versions import propose_excludes
 from .proposal import add_table, noxfile_with_import, render_table
 from .workflows import WorkflowInputs, workflow_files
 
@@ -54,6 +55,7 @@ def run_init(
     proposed: dict[str, Any] = {}
     if cfg.tag_format_origin.startswith("inferred"):
         proposed["tag-format"] = cfg.tag_format
+    propose_excludes(cfg, proposed, out)
     _changelog(cfg, proposed, out)
     _checkers(cfg, proposed, out)
     repo = _github_repo(cfg)
