@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from .. import checkers, config, files, matrixdist
+from .. import changelog, checkers, config, files, matrixdist
 from ..errors import UsageError
 from ..git import Git
 from ..output import Out
@@ -99,9 +99,19 @@ def _changelog(cfg: config.Config, proposed: dict[str, Any], out: Out) -> None:
         out("  changelog: none (changelog = false)")
     elif cfg.changelog.is_file():
         name = cfg.relative(cfg.changelog)
+        text = files.read_text(cfg.changelog)
+        problem = changelog.unreadable(text)  # what bump's reader refuses first
+        if problem is not None:
+            out(f"  changelog: {name}; bump cannot edit it: line {problem.line}: {problem.message}")
+            out("    so changelog = false is proposed: nox-release leaves the changelog to you and")
+            out(
+                "    bump writes the versions only (Keep a Changelog headings would let bump keep it)"
+            )
+            proposed["changelog"] = False
+            return
         if name != "CHANGELOG.md":  # config found it under another of config.CHANGELOG_NAMES
             proposed["changelog"] = name
-        style, errors = describe(files.read_text(cfg.changelog))
+        style, errors = describe(text)
         if errors:
             out(f"  changelog: {name}: bump cannot edit it as it is:")
             out("\n".join(f"    {error}" for error in errors[:3]))
