@@ -20,6 +20,7 @@ from .config import Config
 from .errors import ChangelogError, NothingToRelease, UsageError, VersionError
 from .output import Out
 from .versions import VersionCopy
+from .versions.foreign import exclude_advice, own_version_candidates
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class _State:
     copies: list[VersionCopy]
     current: Version
     history: history.History
+    reference: str  # the version source's version (for VCS: the last tag's)
+    own: list[VersionCopy]  # copies that disagree with it and may be their module's own version
 
 
 def plan_bump(
@@ -79,6 +82,9 @@ def plan_bump(
         for copy in state.copies
         if copy.value != text
     ]
+    own = [copy for copy in state.own if copy.value != text]
+    if own:
+        messages.append(f"note: {exclude_advice(cfg, own, state.reference)}, and bump again")
     recorded = state.history.release(
         text, day, summary=options.summary, allow_empty=options.allow_empty
     )
@@ -150,6 +156,9 @@ def run_versions(cfg: Config, out: Out = print) -> int:
         values = sorted({copy.value for copy in copies} | {reference or ""} - {""})
         out(f"drift: the copies disagree ({', '.join(values)})")
         out("  fix: set them all with: nox -s bump -- <version>")
+        own = own_version_candidates(cfg, copies, reference)
+        if own and reference is not None:
+            out(f"  or: {exclude_advice(cfg, own, reference)}")
         return 1
     if copies:
         out(f"all {len(copies)} copies at {reference}")
@@ -233,11 +242,14 @@ def _read_state(cfg: Config) -> _State:
         state = versions.vcs_state(cfg)
         where = f"tag {state.last_tag}" if state.last_tag else "the tags (none yet)"
         current = version.parse_current_version(state.current, where)
+        reference = state.current
     else:
         primary = copies[0]
         where = f"{cfg.relative(primary.path)}:{primary.line}"
         current = version.parse_current_version(primary.value, where)
-    return _State(copies, current, history.History.read(cfg))
+        reference = primary.value
+    own = own_version_candidates(cfg, copies, reference)
+    return _State(copies, current, history.History.read(cfg), reference, own)
 
 
 def _target(cfg: Config, spec: str, pre: str | None, state: _State) -> tuple[Version, str | None]:
@@ -297,10 +309,11 @@ def _check_target(cfg: Config, state: _State, target: Version, tags: Collection[
         )
     if newer:
         seen, where = max(newer)
-        raise VersionError(
-            f"{text} is older than {seen} in {where}",
-            f"give a version above {seen}",
-        )
+        own = [c for c in state.own if f"{cfg.relative(c.path)}:{c.line}" == where]
+        above = f"give a version above {seen}"
+        if own:  # a module's own version, or a copy ahead of the version source?
+            above = f"{exclude_advice(cfg, own, state.reference)}; if it is a copy, {above}"
+        raise VersionError(f"{text} is older than {seen} in {where}", above)
     if tag in tags:
         raise VersionError(
             f"{text} is already tagged ({tag}): that version was released",

@@ -83,6 +83,7 @@ class History:
             return []
         if self.kind == TOWNCRIER:
             return towncrier.versions(self.text)
+        self._check_editable()
         return [section.version for section in changelog.parse(self.text) if section.version]
 
     def has_notes(self, version: str) -> bool:
@@ -147,6 +148,7 @@ class History:
                 )
             command = ["towncrier", "build", "--version", version, "--date", day, "--yes"]
             return Release({}, [command], [f"{path}  towncrier build --version {version}"])
+        self._check_editable()
         text = changelog.release(
             self.text,
             version,
@@ -157,6 +159,18 @@ class History:
         )
         return Release(
             {self.cfg.changelog: text}, [], [f"{path}  [Unreleased] → [{version}] - {day}"]
+        )
+
+    def _check_editable(self) -> None:
+        """Refuse a Keep a Changelog file bump cannot edit, naming it and the way out."""
+        problem = changelog.unreadable(self.text)
+        if problem is None:
+            return
+        path = self.cfg.relative(self.cfg.changelog)
+        raise ChangelogError(
+            f"{path} line {problem.line}: {problem.message}",
+            f"{problem.hint}; or, to keep {path} as it is, set changelog = false in "
+            "[tool.release]: bump then writes the versions only and leaves the changelog to you",
         )
 
     # -- towncrier's fragments ----------------------------------------------------------------

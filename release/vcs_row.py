@@ -10,6 +10,7 @@ from .errors import ReleaseError
 from .version import same_version
 from .git import Git
 from .versions import tags, tagged
+from .versions.foreign import exclude_advice, own_version_candidates
 
 ROW = "version copies"
 
@@ -33,7 +34,11 @@ def vcs_version_row(cfg: Config, wanted: str | None) -> Row:
     off = [copy for copy in copies if copy.value != copy.expected(expected)]
     if off:
         listing = ", ".join(f"{cfg.relative(c.path)}:{c.line}={c.value}" for c in off)
-        return Row(ROW, FAIL, f"drift from {expected}: {listing}", f"nox -s bump -- {expected}")
+        fix = f"nox -s bump -- {expected}"
+        own = own_version_candidates(cfg, copies, expected)
+        if own:
+            fix += f"; or, {exclude_advice(cfg, own, expected)}"
+        return Row(ROW, FAIL, f"drift from {expected}: {listing}", fix)
     tag = cfg.tag(expected)
     elsewhere = git.commit_of(tag)
     if elsewhere is not None and elsewhere != git.head():

@@ -190,10 +190,14 @@ def test_headings_that_are_not_keep_a_changelog_are_refused_and_nothing_written(
     bumped = run_engine(project, "bump", "minor", "--date", DATE)
 
     assert bumped.returncode == 2
-    assert "CHANGELOG line 7: '## 1.2.0 (31st January, 2025)' is not a release heading" in (
+    assert "CHANGELOG.md line 7: '## 1.2.0 (31st January, 2025)' is not a release heading" in (
         bumped.stderr
     )
-    assert "fix: write it as '## [1.2.0] - YYYY-MM-DD'" in bumped.stderr
+    assert (
+        "fix: write it as '## [1.2.0] - YYYY-MM-DD'; or, to keep CHANGELOG.md as it is, set "
+        in (bumped.stderr)
+    )
+    assert "changelog = false in [tool.release]" in bumped.stderr
     assert snapshot(project) == before
     (row,) = changelog_item(Context(config.load(project, env={})))
     assert row.status == "FAIL"

@@ -197,7 +197,7 @@ def test_a_changelog_under_another_name_is_proposed_and_none_means_false(tmp_pat
         ("changelog-crlf", "(Keep a Changelog; GitHub links, CRLF line endings)"),
         ("changelog-heading-links", "(Keep a Changelog; links in headings, GitHub links)"),
         ("changelog-codeberg-missing-link", "(Keep a Changelog; Codeberg links, 1 warning)"),
-        ("changelog-not-kac", "bump cannot edit it as it is:"),
+        ("changelog-not-kac", "CHANGELOG.md; bump cannot edit it: line 7: '## 1.2.0 (31st"),
         ("changelog-towncrier", "changelog: towncrier"),
     ],
 )
@@ -224,3 +224,75 @@ def test_actionlint_finds_nothing_in_the_generated_workflows(
         path.write_text(text, encoding="utf-8")
         paths.append(path)
     assert actionlint(paths, tmp_path) == []
+
+
+SETEXT_HISTORY = """\
+Release History
+===============
+
+dev
+---
+
+- The `shape` command prints the project's shape.
+
+1.2.0 (2025-01-31)
+------------------
+
+- First release.
+"""
+DATED_IN_WORDS = """\
+# Changelog
+
+## 1.2.0 (31 January, 2025)
+
+- First release.
+"""
+VERSION_WORD = """\
+# Changes
+
+## Version 1.2.0
+
+Released 2025-01-31
+
+- First release.
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "problem"),
+    [
+        ("HISTORY.md", SETEXT_HISTORY, "line 1: no '## [Unreleased]' or '## [X.Y.Z] - YYYY-MM-DD'"),
+        ("CHANGELOG.md", DATED_IN_WORDS, "line 3: '## 1.2.0 (31 January, 2025)' is not a release"),
+        ("CHANGES.md", VERSION_WORD, "line 3: '## Version 1.2.0' is not a release heading"),
+    ],
+)
+def test_a_changelog_bump_cannot_edit_is_proposed_as_false_and_bump_then_works(
+    name: str, text: str, problem: str, tmp_path: Path
+) -> None:
+    project = tmp_path / "hatch-static"
+    shutil.copytree(PROJECTS / "hatch-static", project)
+    (project / "CHANGELOG.md").unlink()
+    (project / name).write_text(text)
+    git(project, "init", "--quiet", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "--quiet", "-m", "Initial commit")
+    git(project, "tag", "v1.2.0")
+
+    refused = run_engine(project, "bump", "patch")
+    assert refused.returncode == 2
+    assert f"error: {name} {problem}" in refused.stderr
+    assert f"or, to keep {name} as it is, set changelog = false in [tool.release]" in refused.stderr
+
+    done = run_engine(project, "init", "--yes")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"  changelog: {name}; bump cannot edit it: {problem}" in done.stdout
+    assert (
+        "so changelog = false is proposed: nox-release leaves the changelog to you" in done.stdout
+    )
+    assert release_table(project)["changelog"] is False
+    git(project, "add", "-A")
+    git(project, "commit", "--quiet", "-m", "adopt nox-release")
+    bumped = run_engine(project, "bump", "patch", "--date", "2026-12-01")
+    assert bumped.returncode == 0, bumped.stdout + bumped.stderr
+    assert (project / name).read_text() == text
+    assert '__version__: str = "1.2.1"' in (project / "shape_hatch_static/__init__.py").read_text()

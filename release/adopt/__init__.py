@@ -16,11 +16,12 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from .. import checkers, config, files, matrixdist
+from .. import changelog, checkers, config, files, matrixdist
 from ..errors import UsageError
 from ..git import Git
 from ..output import Out
 from .changelog_shape import describe
+from .own_versions import propose_excludes
 from .proposal import add_table, noxfile_with_import, render_table
 from .workflows import WorkflowInputs, workflow_files
 
@@ -54,6 +55,7 @@ def run_init(
     proposed: dict[str, Any] = {}
     if cfg.tag_format_origin.startswith("inferred"):
         proposed["tag-format"] = cfg.tag_format
+    propose_excludes(cfg, proposed, out)
     _changelog(cfg, proposed, out)
     _checkers(cfg, proposed, out)
     repo = _github_repo(cfg)
@@ -97,9 +99,19 @@ def _changelog(cfg: config.Config, proposed: dict[str, Any], out: Out) -> None:
         out("  changelog: none (changelog = false)")
     elif cfg.changelog.is_file():
         name = cfg.relative(cfg.changelog)
+        text = files.read_text(cfg.changelog)
+        problem = changelog.unreadable(text)  # what bump's reader refuses first
+        if problem is not None:
+            out(f"  changelog: {name}; bump cannot edit it: line {problem.line}: {problem.message}")
+            out("    so changelog = false is proposed: nox-release leaves the changelog to you and")
+            out(
+                "    bump writes the versions only (Keep a Changelog headings would let bump keep it)"
+            )
+            proposed["changelog"] = False
+            return
         if name != "CHANGELOG.md":  # config found it under another of config.CHANGELOG_NAMES
             proposed["changelog"] = name
-        style, errors = describe(files.read_text(cfg.changelog))
+        style, errors = describe(text)
         if errors:
             out(f"  changelog: {name}: bump cannot edit it as it is:")
             out("\n".join(f"    {error}" for error in errors[:3]))

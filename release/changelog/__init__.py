@@ -15,7 +15,7 @@ problems; ``body`` reads a section's entries; ``links`` and ``table`` handle the
 the version table; ``promote`` edits; ``lint`` lists problems; ``notes`` answers queries.
 """
 
-from .lint import Review, lint, review
+from .lint import Review, lint, review, unreadable
 from .notes import changes, find, is_breaking, is_released, notes, parse, unreleased_changes
 from .parse import Section
 from .promote import mark_yanked, release
@@ -33,5 +33,6 @@ __all__ = [
     "lint",
     "review",
     "Review",
+    "unreadable",
     "mark_yanked",
 ]

@@ -28,6 +28,23 @@ def review(text: str) -> Review:
     )
 
 
+def unreadable(text: str) -> Problem | None:
+    """What stops ``bump`` from editing the file whatever version it releases (what its reader,
+    :class:`Doc`, refuses first), or a file without one Keep a Changelog section to promote;
+    None when bump can edit it."""
+    doc = Doc(text)
+    if doc.problems:
+        return min(doc.problems, key=lambda problem: problem.line)
+    if not doc.sections:
+        return Problem(
+            1,
+            "no '## [Unreleased]' or '## [X.Y.Z] - YYYY-MM-DD' heading (Keep a Changelog) to edit",
+            "add '## [Unreleased]' with the changes above the releases, each release headed "
+            "'## [X.Y.Z] - YYYY-MM-DD'",
+        )
+    return None
+
+
 def lint(text: str) -> list[str]:
     """Every problem found (errors and warnings), as "line N: what is wrong" sentences; [] when
     the file is fine."""

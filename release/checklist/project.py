@@ -7,6 +7,7 @@ from .rows import FAIL, PASS, SKIPPED, WARN, Context, Row
 
 def versions_item(ctx: Context) -> list[Row]:
     from .. import versions
+    from ..versions.foreign import exclude_advice, own_version_candidates
 
     if ctx.cfg.version_source.is_vcs:
         from ..vcs_row import vcs_version_row
@@ -20,7 +21,11 @@ def versions_item(ctx: Context) -> list[Row]:
             return [computed_version_row(ctx.cfg, len(copies), copies[0].value)]
         return [Row("version copies", PASS, f"{len(copies)} copies, all {copies[0].value}")]
     listing = ", ".join(f"{ctx.cfg.relative(c.path)}:{c.line}={c.value}" for c in copies)
-    return [Row("version copies", FAIL, f"drift: {listing}", "nox -s bump -- <version> fixes all")]
+    fix = "nox -s bump -- <version> fixes all"
+    own = own_version_candidates(ctx.cfg, copies, copies[0].value)
+    if own:
+        fix += f"; or, {exclude_advice(ctx.cfg, own, copies[0].value)}"
+    return [Row("version copies", FAIL, f"drift: {listing}", fix)]
 
 
 def changelog_item(ctx: Context) -> list[Row]:
