@@ -1,18 +1,30 @@
-"""``doctor``: find what would stop a release, and say how to fix each thing."""
+"""``doctor``: find what would stop a release, and say how to fix each thing.
+
+Its verdict is publish's preflight (:mod:`release.publish.preflight`) for the version a maintainer
+would release next, less the slow checklist items, which it names as not run; then a few rows of
+its own (tags, dist/, build backend, version copies).
+"""
 
 from __future__ import annotations
 
-import datetime
+from dataclasses import dataclass
 
-
-from . import changelog, index, pyproject
-from .checklist import FAIL, PASS, WARN, Context, Row, table, versions_item
+from . import bump, index, pyproject
+from .checklist import FAIL, PASS, SKIPPED, WARN, Context, Row, table, versions_item
 from .config import Config, read_pyproject
-from .output import quiet
 from .errors import ReleaseError
 from .git import Git
-from .version import next_patch
-from .output import Out
+from .output import Out, quiet
+from .publish.preflight import (
+    PREFLIGHT_ITEMS,
+    SLOW_ITEMS,
+    Problem,
+    checklist_problems,
+    next_version,
+    problems,
+)
+from .publish.state import Release
+from .versions import vcs_state
 
 
 def pypirc_rows() -> list[Row]:
@@ -21,28 +33,78 @@ def pypirc_rows() -> list[Row]:
     return []
 
 
-def trial_version(cfg: Config) -> str:
-    """The version a release would have now: the current one while its CHANGELOG section is
-    not dated yet, else the next patch."""
-    current = pyproject.current_version(cfg)
-    if cfg.changelog.is_file():
-        section = changelog.find(cfg.changelog.read_text(encoding="utf-8"), current)
-        if section is not None and section.date:
-            return next_patch(current)
-    return current
+@dataclass(frozen=True)
+class Upcoming:
+    """The release doctor judges, why that one, and what publish's preflight says of it."""
+
+    release: Release
+    why: str
+    problems: list[Problem]
 
 
-def preflight_rows(cfg: Config, version: str) -> list[Row]:
-    """publish's own preflight (without the checklist items: release-check runs those), so that
-    doctor and publish never disagree."""
-    from .publish.preflight import problems
-    from .publish.state import Release
+def _candidate(cfg: Config) -> str | None:
+    """The version a release in progress would have: the one the version files hold (the bump
+    writes them first), or for a VCS version the one the changelog releases above the last tag;
+    None when a VCS-versioned project has none pending."""
+    if not cfg.version_source.is_vcs:
+        return pyproject.current_version(cfg)
+    return bump.pending_version(cfg, vcs_state(cfg).last_version)
 
-    release = Release(cfg, version, ci_uploads=cfg.publish_from == "ci")
-    found = problems(release, out=quiet)
-    if not found:
-        return [Row("preflight", PASS, f"publish {version} would pass its preflight")]
-    return [Row("preflight", FAIL, problem.message, problem.fix) for problem in found]
+
+def upcoming(cfg: Config) -> Upcoming:
+    """The release a maintainer would make next, and publish's preflight of it.
+
+    That is the release in progress as publish sees it: the bumped version, unless publish calls
+    it released (its tag on the remote, a dated section that HEAD is not the bump of, its files on
+    an index) or its tag is pushed; else the next version, the one publish names for a released
+    one. The checklist items run as in publish, but the slow ones (:data:`SLOW_ITEMS`)."""
+    ci_uploads = cfg.publish_from == "ci"
+    candidate = _candidate(cfg)
+    release = Release(cfg, candidate or pyproject.current_version(cfg), ci_uploads=ci_uploads)
+    if candidate is not None:
+        found = problems(release, out=quiet)
+        released = any(problem.kind == "released" for problem in found)
+        if not released and release.pushed_tag() is None:
+            why = f"{candidate}: not released yet"
+            return Upcoming(release, why, found + _quick_checks(release))
+        reason = f"{candidate} was released"
+    else:
+        reason = f"no version above the last tag {release.tag} is pending"
+    release = Release(cfg, next_version(release), ci_uploads=ci_uploads)
+    why = f"{release.version}: the next version ({reason})"
+    return Upcoming(release, why, problems(release, out=quiet) + _quick_checks(release))
+
+
+def _quick_checks(release: Release) -> list[Problem]:
+    """publish's checklist items but the slow ones, when publish runs them (before the tag)."""
+    if release.release_tag() is not None:
+        return []
+    quick = [item for item in PREFLIGHT_ITEMS if item not in SLOW_ITEMS]
+    return checklist_problems(release, quick, quiet)
+
+
+def preflight_rows(cfg: Config, judged: Upcoming) -> list[Row]:
+    """publish's own preflight for the judged version, so that doctor and publish agree; the
+    checks doctor leaves out are named."""
+    version = judged.release.version
+    rows = [Row("release", PASS, judged.why)]
+    if judged.problems:
+        rows += [
+            Row("preflight", FAIL, problem.message, problem.fix) for problem in judged.problems
+        ]
+    else:
+        rows.append(Row("preflight", PASS, f"publish {version} would pass its preflight"))
+    slow = [cfg.typecheck] if cfg.typecheck else []
+    slow += ["dependencies secure", "dependencies up to date"]  # audit_item, outdated_item
+    rows.append(
+        Row(
+            "not run",
+            SKIPPED,
+            f"{', '.join(slow)}: slow, publish {version} runs them",
+            "nox -s release-check runs them now",
+        )
+    )
+    return rows
 
 
 def tag_rows(cfg: Config, git: Git) -> list[Row]:
@@ -99,36 +161,22 @@ def backend_rows(cfg: Config) -> list[Row]:
     return [Row("build backend", PASS, str(system["build-backend"]))]
 
 
-def changelog_rows(cfg: Config, version: str) -> list[Row]:
-    if cfg.changelog_kind != "keep-a-changelog":
-        kind = "towncrier builds the news file" if cfg.changelog_kind == "towncrier" else "none"
-        return [Row("changelog", PASS, f"not edited by nox-release ({kind})")]
-    if not cfg.changelog.is_file():
-        return [Row("changelog", FAIL, f"{cfg.relative(cfg.changelog)} not found", "create it")]
-    text = cfg.changelog.read_text(encoding="utf-8")
-    trial = next_patch(version)
-    try:
-        changelog.release(text, trial, datetime.date.today().isoformat())
-    except ReleaseError as error:
-        return [Row("changelog", FAIL, f"would not promote: {error.message}", error.hint)]
-    return [Row("changelog", PASS, "Unreleased would promote cleanly")]
-
-
 def run_doctor(cfg: Config, out: Out = print) -> int:
     git = Git(cfg.root)
-    version = trial_version(cfg)
+    judged = upcoming(cfg)
     rows = [
-        *preflight_rows(cfg, version),
+        *preflight_rows(cfg, judged),
         *pypirc_rows(),
         *tag_rows(cfg, git),
         *dist_rows(cfg, pyproject.current_version(cfg)),
         *backend_rows(cfg),
         *versions_item(Context(cfg)),
-        *changelog_rows(cfg, pyproject.current_version(cfg)),
     ]
     out(table(rows))
     bad = [row for row in rows if row.status == FAIL]
-    out(
-        f"\n{len(bad)} problem(s) would stop a release" if bad else "\nnothing would stop a release"
-    )
+    version = judged.release.version
+    if bad:
+        out(f"\n{len(bad)} problem(s) would stop the release of {version}")
+    else:
+        out(f"\nnothing doctor checks would stop the release of {version} (see 'not run')")
     return 1 if bad else 0

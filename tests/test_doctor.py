@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
 from release import config, doctor, publish
 from release.errors import ReleaseError
 from tests.conftest import git
+from tests.fake_github import FakeGitHub
 from tests.pypi_server import PypiServer
 
 
@@ -27,16 +29,38 @@ def indexes(monkeypatch: pytest.MonkeyPatch, pypi_server: PypiServer) -> PypiSer
     return pypi_server
 
 
-@pytest.mark.slow
-def test_healthy_project(
-    sample_repo: Path, indexes: PypiServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+@pytest.fixture
+def healthy(
+    monkeypatch: pytest.MonkeyPatch, pypi_server: PypiServer, tmp_path: Path
+) -> Iterator[FakeGitHub]:
+    """Indexes that answer, upload credentials, and a GitHub where the sample's CI is green."""
+    for var in ("RELEASE_TEST_UPLOAD_URL", "RELEASE_UPLOAD_URL"):
+        monkeypatch.setenv(var, pypi_server.upload_url)
+    for var in ("RELEASE_TEST_INDEX_URL", "RELEASE_INDEX_URL"):
+        monkeypatch.setenv(var, pypi_server.index_url)
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("TWINE_USERNAME", "tester")
     monkeypatch.setenv("TWINE_PASSWORD", "doctor-secret-123")
+    fake = FakeGitHub(repo="omi-dev/omi-openclaw").start()
+    for name, value in fake.env().items():
+        monkeypatch.setenv(name, value)
+    try:
+        yield fake
+    finally:
+        fake.stop()
+    assert not fake.violations, fake.violations
+
+
+def green(fake: FakeGitHub, repo: Path) -> None:
+    fake.add_check_run(git(repo, "rev-parse", "HEAD"), "tests")
+
+
+@pytest.mark.slow
+def test_healthy_project(sample_repo: Path, healthy: FakeGitHub) -> None:
+    green(healthy, sample_repo)
     code, report = diagnose(sample_repo)
     assert code == 0, report
-    assert "nothing would stop a release" in report
+    assert "nothing doctor checks would stop the release of 0.2.1" in report
     assert "doctor-secret-123" not in report
 
 
@@ -85,12 +109,12 @@ def test_unreachable_index_and_remote_stop_a_release_as_publish_says(
     assert "could not read the remote 'origin'" in report
     assert "could not read http://127.0.0.1:9/simple/omi-openclaw/" in report
     assert "re-run when it is reachable" in report
-    assert "nothing would stop a release" not in report
+    assert "nothing doctor checks would stop" not in report
     with pytest.raises(ReleaseError) as caught:
         publish.preflight(
             publish.Release(
                 config.load(sample_repo),
-                doctor.trial_version(config.load(sample_repo)),
+                doctor.upcoming(config.load(sample_repo)).release.version,
                 publish.PublishOptions(allow_unknown=True),
             ),
             run_checklist=False,
@@ -102,11 +126,14 @@ def test_unreachable_index_and_remote_stop_a_release_as_publish_says(
 
 
 def test_changelog_that_would_not_promote(sample_repo: Path) -> None:
+    """Publish's bump step refuses an empty [Unreleased]: the preflight row says so, once."""
     changelog = sample_repo / "CHANGELOG.md"
     text = changelog.read_text()
     start = text.index("### Added")
     end = text.index("## [0.2.0]")
     changelog.write_text(text[:start] + text[end:])
+    git(sample_repo, "commit", "--quiet", "-am", "Drop the unreleased changes")
+    git(sample_repo, "push", "--quiet", "origin", "main")
     code, report = diagnose(sample_repo)
     assert code == 1
-    assert "would not promote" in report
+    assert report.count("the [Unreleased] section (CHANGELOG line 8) is empty") == 1, report

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .. import dist, index, matrixdist, plan
+from .. import dist, index, plan
 from ..bump import release_date
 from ..config import Config
 from ..errors import Aborted, CheckFailed, ReleaseError, UsageError
@@ -41,7 +41,6 @@ def run_publish(
     if options.bump.date is not None:
         release_date(options.bump.date)  # a bad --date is bad input: exit 2 before anything
     release = Release(cfg, _normalized(version, out), options, ci_uploads=cfg.publish_from == "ci")
-    _refuse_local_platform_wheels(release)
     out(f"Preflight for {cfg.name} {release.version}:")
     preflight(release, run_checklist=True, out=out)
     out("  all preflight checks passed")
@@ -56,21 +55,6 @@ def run_publish(
     out(f"\nReleased {cfg.name} {release.version} in {total:.1f} s of steps.")
     _after(release, out)
     return 0
-
-
-def _refuse_local_platform_wheels(release: Release) -> None:
-    """A platform-wheel project's release is built by CI's matrix: a local upload would publish
-    this machine's wheel alone (and PyPI refuses plain linux_* wheels)."""
-    if release.ci_uploads or not release.platform_wheels:
-        return
-    plan_ = matrixdist.wheel_plan(release.cfg)
-    raise UsageError(
-        f"{release.cfg.name} ships {plan_.describe()}: one machine builds only its own wheel, "
-        "so a local publish cannot upload the release; nothing was changed",
-        'set publish-from = "ci" in [tool.release]: publish then bumps, tests, tags and pushes, '
-        "and the release workflow (nox-release init --ci writes it) builds every wheel with "
-        "cibuildwheel and uploads them together",
-    )
 
 
 def _after(release: Release, out: Out) -> None:

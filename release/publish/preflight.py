@@ -17,7 +17,7 @@ from typing import Literal, Sequence
 
 from packaging.version import InvalidVersion, Version
 
-from .. import changelog, checklist, history, index
+from .. import changelog, checklist, history, index, matrixdist
 from ..cache import CheckCache
 from ..errors import CheckFailed, ReleaseError, UsageError
 from ..output import Out
@@ -36,6 +36,13 @@ PREFLIGHT_ITEMS: tuple[checklist.Item, ...] = (
     checklist.changelog_item,
     checklist.ci_item,
     checklist.critical_item,
+)
+#: The items that run a type checker or ask the network about every dependency: ``doctor``, a
+#: quick diagnosis, leaves them to publish and release-check, and says so.
+SLOW_ITEMS: tuple[checklist.Item, ...] = (
+    checklist.typecheck_item,
+    checklist.audit_item,
+    checklist.outdated_item,
 )
 
 
@@ -88,6 +95,7 @@ def problems(release: Release, *, run_checklist: bool = False, out: Out = print)
     if not git.is_repo():
         return [Problem(f"{cfg.root} is not a git repository", "git init and commit the project")]
     found: list[Problem] = []
+    _check_local_platform_wheels(release, found)
     reachable = _check_remote_reachable(release, found)
     started = reachable and _check_tag(release, found, out)
     if not started:
@@ -101,16 +109,27 @@ def problems(release: Release, *, run_checklist: bool = False, out: Out = print)
     if options.security:
         _check_security(release, found, options.disclose)
     if run_checklist and not started:
-        for row in run_checks(release, PREFLIGHT_ITEMS, no_cache=not options.use_cache):
-            if row.status == checklist.FAIL or (
-                row.status == checklist.UNKNOWN and not options.allow_unknown
-            ):
-                fix = row.fix or "see above"
-                if row.status == checklist.UNKNOWN:
-                    fix += " (or pass --allow-unknown to release anyway)"
-                found.append(Problem(f"{row.item}: {row.status}: {row.reason}", fix))
-            else:
-                out(f"  {row.status:<7} {row.item}: {row.reason}")
+        found += checklist_problems(release, PREFLIGHT_ITEMS, out)
+    return found
+
+
+def checklist_problems(
+    release: Release, items: Sequence[checklist.Item], out: Out
+) -> list[Problem]:
+    """The checklist ``items``' rows that stop the release (FAIL; UNKNOWN without
+    ``--allow-unknown``) as problems; the other rows are printed."""
+    options = release.options
+    found = []
+    for row in run_checks(release, items, no_cache=not options.use_cache):
+        if row.status == checklist.FAIL or (
+            row.status == checklist.UNKNOWN and not options.allow_unknown
+        ):
+            fix = row.fix or "see above"
+            if row.status == checklist.UNKNOWN:
+                fix += " (or pass --allow-unknown to release anyway)"
+            found.append(Problem(f"{row.item}: {row.status}: {row.reason}", fix))
+        else:
+            out(f"  {row.status:<7} {row.item}: {row.reason}")
     return found
 
 
@@ -130,6 +149,23 @@ def next_version(release: Release) -> str:
             if section.version:
                 known.append(Version(section.version))
     return next_patch(max(known))
+
+
+def _check_local_platform_wheels(release: Release, found: list[Problem]) -> None:
+    """A platform-wheel project's release is built by CI's matrix: a local upload would publish
+    this machine's wheel alone (and PyPI refuses plain linux_* wheels)."""
+    if release.ci_uploads or not release.platform_wheels:
+        return
+    found.append(
+        Problem(
+            f"{release.cfg.name} ships {matrixdist.wheel_plan(release.cfg).describe()}: one "
+            "machine builds only its own wheel, so a local publish cannot upload the release",
+            'set publish-from = "ci" in [tool.release]: publish then bumps, tests, tags and '
+            "pushes, and the release workflow (nox-release init --ci writes it) builds every "
+            "wheel with cibuildwheel and uploads them together",
+            kind="bad input",
+        )
+    )
 
 
 def _check_remote_reachable(release: Release, found: list[Problem]) -> bool:
