@@ -23,8 +23,17 @@ def pypirc_rows() -> list[Row]:
 
 def trial_version(cfg: Config) -> str:
     """The version a release would have now: the current one while its CHANGELOG section is
-    not dated yet, else the next patch."""
+    not dated yet (towncrier: not tagged yet), else the next patch. A version from git tags: the
+    bumped version the changelog has and no tag has yet, if any."""
+    from . import bump, history
+
     current = pyproject.current_version(cfg)
+    if cfg.version_source.is_vcs:
+        pending = bump.pending_version(cfg, current)
+        if pending is not None:
+            return pending
+    if cfg.changelog_kind == history.TOWNCRIER:  # its section is built by the bump: the tag says
+        return next_patch(current) if cfg.tag(current) in Git(cfg.root).tags() else current
     if cfg.changelog.is_file():
         section = changelog.find(cfg.changelog.read_text(encoding="utf-8"), current)
         if section is not None and section.date:
