@@ -8,6 +8,7 @@ recognised and completed, so re-running ``bump X`` is safe.
 from __future__ import annotations
 
 import datetime
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Collection
@@ -103,9 +104,41 @@ def plan_bump(
 
 def apply(plan: BumpPlan) -> None:
     """Write every edit of ``plan``: all files change, or (on any failure) none does."""
+    for command in plan.commands:  # missing, it would fail after the version files were written
+        proc.require_module(command[0], purpose=f"runs {' '.join(command[:2])} for the bump")
     files.write_together(plan.edits)
     for command in plan.commands:  # towncrier build: it writes its file, removes the fragments
         proc.run(proc.python_tool(*command), cwd=plan.root, check=True)
+
+
+def outcome(plan: BumpPlan, news_file: Path) -> dict[str, str | None]:
+    """What applying ``plan`` changes, by path relative to ``plan.root``: each file's new text,
+    or None for a file it removes. It applies the plan, so ``plan.root`` must be a scratch copy
+    of the project: the edits, then what the commands change (``towncrier build`` edits
+    ``news_file`` or writes a new one, and removes the fragments it consumed)."""
+    before = _files_under(plan.root)
+    old_news = news_file.read_text(encoding="utf-8") if news_file.is_file() else None
+    apply(plan)
+    after = _files_under(plan.root)
+    changed: dict[str, str | None] = {
+        path.relative_to(plan.root).as_posix(): text for path, text in plan.edits.items()
+    }
+    changed.update({path: None for path in before - after})
+    for path in after - before:
+        changed[path] = (plan.root / path).read_text(encoding="utf-8")
+    if news_file.is_file() and news_file.read_text(encoding="utf-8") != old_news:
+        changed[news_file.relative_to(plan.root).as_posix()] = news_file.read_text("utf-8")
+    return changed
+
+
+def _files_under(root: Path) -> set[str]:
+    """Every file under ``root`` (posix paths relative to it), ``.git`` left out."""
+    found = set()
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [name for name in dirs if name != ".git"]
+        base = Path(folder).relative_to(root)
+        found |= {(base / name).as_posix() for name in names}
+    return found
 
 
 def run_bump(

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any, Collection, Mapping
 import tomlkit
 import tomlkit.exceptions
 
-from . import checkers
+from . import checkers, towncrier_config
 from .errors import ConfigError
+from .towncrier_config import TowncrierSettings
 from .layout import canonical_name, dig_table, discover_package, package_hints, project_name
 
 if TYPE_CHECKING:
@@ -126,6 +127,7 @@ class Config:
         return detect_source(self)
 
     changelog_kind: str = "keep-a-changelog"  # "keep-a-changelog", "towncrier" or "none"
+    towncrier: TowncrierSettings | None = None  # a towncrier project's settings
     format_check: str | None = None  # "black" or "ruff"
     lint: str | None = None  # "ruff"
     typecheck: str | None = None  # "mypy" or "pyright"
@@ -325,7 +327,7 @@ def load(
             ("index-url", ENV_OVERRIDES["index-url"], PYPI_INDEX_URL),
         )
     }
-    changelog_kind, changelog_path = _changelog(root, doc, values)
+    changelog_kind, changelog_path, towncrier = _changelog(root, doc, values)
     found = checkers.detect(root, doc.unwrap())
     chosen: dict[str, str | None] = {}
     origin: dict[str, str] = {}
@@ -364,6 +366,7 @@ def load(
         exclude=tuple(values.get("exclude", [])),
         tag_format_origin=tag_origin,
         changelog_kind=changelog_kind,
+        towncrier=towncrier,
         format_check=chosen["format-check"],
         lint=chosen["lint"],
         typecheck=chosen["typecheck"],
@@ -374,17 +377,17 @@ def load(
 
 def _changelog(
     root: Path, doc: tomlkit.TOMLDocument, values: Mapping[str, Any]
-) -> tuple[str, Path]:
-    """The kind of changelog the project keeps and its file (towncrier's is its ``filename``)."""
+) -> tuple[str, Path, TowncrierSettings | None]:
+    """The kind of changelog the project keeps, its file (towncrier's is its ``filename``) and
+    towncrier's settings (read where towncrier reads them)."""
     setting = values.get("changelog")
-    towncrier = plain(doc.get("tool", {})).get("towncrier") if "tool" in doc else None
     if setting is False:
-        return "none", root / "CHANGELOG.md"
-    if isinstance(towncrier, dict) or (root / "towncrier.toml").is_file():
-        filename = towncrier.get("filename") if isinstance(towncrier, dict) else None
-        return "towncrier", root / (setting or filename or "NEWS.rst")
+        return "none", root / "CHANGELOG.md", None
+    towncrier = towncrier_config.find(root, doc.unwrap())
+    if towncrier is not None:
+        return "towncrier", root / (setting or towncrier.filename), towncrier
     found = next((name for name in CHANGELOG_NAMES if (root / name).is_file()), "CHANGELOG.md")
-    return "keep-a-changelog", root / (setting or found)
+    return "keep-a-changelog", root / (setting or found), None
 
 
 # The names a Keep a Changelog file goes by, most common first (the first that exists is taken).

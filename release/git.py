@@ -94,10 +94,11 @@ class Git:
         return self._out("rev-parse", "HEAD")
 
     def dirty_files(self, *, untracked: bool = True) -> list[str]:
-        """Paths with uncommitted changes; untracked files too unless ``untracked=False``
-        (ignored ones never)."""
+        """Paths with uncommitted changes (a rename as its two paths); untracked files too unless
+        ``untracked=False`` (ignored ones never)."""
         mode = "normal" if untracked else "no"
-        lines = self.run("status", "--porcelain", f"--untracked-files={mode}").stdout.splitlines()
+        status = ("status", "--porcelain", "--no-renames", f"--untracked-files={mode}")
+        lines = self.run(*status).stdout.splitlines()
         return [line[3:] for line in lines if line.strip()]
 
     def worktree_tree(self) -> str:
@@ -194,8 +195,8 @@ class Git:
         return self._out("log", "-1", "--format=%B", ref)
 
     def files_in(self, ref: str = "HEAD") -> list[str]:
-        """The files a commit changed (against its first parent)."""
-        return self._out("diff", "--name-only", f"{ref}^", ref).splitlines()
+        """The files a commit changed (against its first parent); a rename is its two paths."""
+        return self._out("diff", "--name-only", "--no-renames", f"{ref}^", ref).splitlines()
 
     def remote_url(self, remote: str) -> str | None:
         result = self.run("remote", "get-url", remote, check=False)
@@ -268,7 +269,14 @@ class Git:
     # -- writing -------------------------------------------------------------------------------
 
     def commit(self, message: str, paths: list[str]) -> str:
-        self.run("add", "--", *paths)
+        """Commit ``paths`` as they are in the work tree: a path gone from it (a news fragment
+        ``towncrier build`` removed) is committed as removed."""
+        present = [path for path in paths if (self.root / path).exists()]
+        gone = [path for path in paths if path not in present]
+        if present:
+            self.run("add", "--", *present)
+        if gone:
+            self.run("rm", "--quiet", "--cached", "--ignore-unmatch", "--", *gone)
         self.run("commit", "--quiet", "-m", message, "--", *paths)
         return self.head()
 

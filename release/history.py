@@ -15,8 +15,9 @@ from pathlib import Path
 
 from . import changelog, files
 from .changelog import towncrier
-from .config import Config, plain, read_pyproject
+from .config import Config
 from .errors import ChangelogError
+from .towncrier_config import TowncrierSettings
 
 KEEP_A_CHANGELOG, TOWNCRIER, NONE = "keep-a-changelog", "towncrier", "none"
 
@@ -175,32 +176,19 @@ class History:
 
     # -- towncrier's fragments ----------------------------------------------------------------
 
-    def _settings(self) -> dict[str, object]:
-        tool = plain(read_pyproject(self.cfg.pyproject).get("tool", {}))
-        settings = tool.get("towncrier", {}) if isinstance(tool, dict) else {}
-        return settings if isinstance(settings, dict) else {}
+    def _settings(self) -> TowncrierSettings:
+        """towncrier's settings (config.load read them where towncrier does)."""
+        return self.cfg.towncrier or TowncrierSettings(self.cfg.pyproject)
 
     def _fragment_dir(self) -> Path:
-        settings = self._settings()
-        directory = settings.get("directory")
-        if isinstance(directory, str):
-            return self.cfg.root / directory
-        package_dir = settings.get("package_dir", ".")
-        package = settings.get("package", "")
-        return self.cfg.root / str(package_dir) / str(package) / "newsfragments"
+        return self._settings().fragment_dir(self.cfg.root)
 
     def _fragments(self) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
         folder = self._fragment_dir()
         if not folder.is_dir():
             return found
-        configured = self._settings().get("type", [])
-        types = (
-            set(_FRAGMENT_CATEGORIES)
-            | {str(entry.get("directory")) for entry in configured if isinstance(entry, dict)}
-            if isinstance(configured, list)
-            else set(_FRAGMENT_CATEGORIES)
-        )
+        types = set(self._settings().fragment_types())
         for fragment in sorted(folder.iterdir()):
             match = _FRAGMENT.fullmatch(fragment.name)
             if not fragment.is_file() or match is None or match.group("type") not in types:

@@ -284,7 +284,13 @@ def yank(session: nox.Session) -> None:
 def doctor(session: nox.Session) -> None:
     """Diagnose what would stop a release and say how to fix it."""
     _no_posargs(session)
-    _install(session, *RELEASE_TOOLS)
+    from .errors import ReleaseError
+
+    try:  # towncrier, to recognise its bump; a broken configuration is for doctor to report
+        history = ["towncrier"] if config.load().changelog_kind == "towncrier" else []
+    except ReleaseError:
+        history = []
+    _install(session, *RELEASE_TOOLS, *history)
     _engine_run(session, "doctor")
 
 

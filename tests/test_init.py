@@ -198,7 +198,8 @@ def test_a_changelog_under_another_name_is_proposed_and_none_means_false(tmp_pat
         ("changelog-heading-links", "(Keep a Changelog; links in headings, GitHub links)"),
         ("changelog-codeberg-missing-link", "(Keep a Changelog; Codeberg links, 1 warning)"),
         ("changelog-not-kac", "CHANGELOG.md; bump cannot edit it: line 7: '## 1.2.0 (31st"),
-        ("changelog-towncrier", "changelog: towncrier"),
+        ("changelog-towncrier", "changelog: towncrier (CHANGELOG.md)"),
+        ("towncrier-toml", "changelog: towncrier (CHANGES.rst)"),
     ],
 )
 def test_init_says_the_changelog_style_it_found(name: str, said: str, tmp_path: Path) -> None:

@@ -84,3 +84,19 @@ def section(text: str, version: str) -> str | None:
     while body and not body[-1].strip():
         body.pop()
     return "\n".join(body)
+
+
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def section_date(text: str, version: str) -> str | None:
+    """The YYYY-MM-DD date in the heading of ``version``'s section (towncrier's default titles
+    carry the ``--date`` of the build); None without a section or a date in its heading."""
+    try:
+        wanted = Version(version)
+    except InvalidVersion:
+        return None
+    lines = text.splitlines()
+    own = next((h for h in _releases(lines)[1] if h.version == wanted), None)
+    found = _ISO_DATE.search(lines[own.line]) if own is not None else None
+    return found.group(0) if found else None

@@ -19,7 +19,7 @@ from packaging.version import InvalidVersion, Version
 
 from .. import changelog, checklist, history, index, matrixdist
 from ..cache import CheckCache
-from ..errors import CheckFailed, ReleaseError, UsageError
+from ..errors import CheckFailed, ReleaseError, ToolMissing, UsageError
 from ..output import Out
 from ..version import next_patch
 from .state import Release, verify_timeout
@@ -99,7 +99,10 @@ def problems(release: Release, *, run_checklist: bool = False, out: Out = print)
     reachable = _check_remote_reachable(release, found)
     started = reachable and _check_tag(release, found, out)
     if not started:
-        _check_fresh_start(release, found, reachable)
+        try:
+            _check_fresh_start(release, found, reachable)
+        except ToolMissing as error:  # towncrier, to recognise its bump
+            found.append(Problem(error.message, error.hint))
     _check_indexes(release, found, started)
     _check_credentials(release, found)
     try:

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from .. import bump, changelog, config, dist, matrixdist, pyproject
 from ..config import Config
-from ..errors import ReleaseError, UsageError
+from ..changelog import towncrier
+from ..errors import ReleaseError, ToolMissing, UsageError
 from ..git import Git
 from . import record as records
 from .record import Record
@@ -200,9 +201,13 @@ class Release:
             self.cfg, self.version, self.options.bump, tags=self.git.tags() - {self.tag}
         )
 
-    def bump_of(self, base: str, date: str | None) -> dict[str, str] | None:
-        """``{path: text}`` the bump to this version writes when run on commit ``base``; None
-        when it refuses there."""
+    def bump_of(self, base: str, date: str | None) -> dict[str, str | None] | None:
+        """``{path: text}`` the bump to this version makes when run on commit ``base`` (None for
+        a file it removes: the news fragments towncrier consumes); None when it refuses there.
+
+        A bump that runs a command (``towncrier build``) is run in full on a scratch export of
+        ``base``, a git repository of its own so that towncrier's ``git add``/``git rm`` stay
+        there: the news file it writes is compared, not guessed."""
         with tempfile.TemporaryDirectory(prefix="release-bump-") as scratch:
             source = self.git.export(base, Path(scratch) / "src")
             try:
@@ -211,11 +216,23 @@ class Release:
                 planned = bump.plan_bump(there, self.version, options, tags=set())
             except ReleaseError:
                 return None
-            return {there.relative(path): text for path, text in planned.edits.items()}
+            if not planned.commands:
+                return {there.relative(path): text for path, text in planned.edits.items()}
+            Git(source).run("init", "--quiet")
+            try:
+                return bump.outcome(planned, there.changelog)
+            except ToolMissing:
+                raise
+            except ReleaseError:
+                return None
 
     def _section_date(self, text: str | None) -> str | None:
-        if text is None or self.cfg.changelog_kind != "keep-a-changelog":
+        """The date of this version's section in the changelog ``text``: the bump that wrote
+        it is recognised with that date."""
+        if text is None or self.cfg.changelog_kind == "none":
             return None
+        if self.cfg.changelog_kind == "towncrier":
+            return towncrier.section_date(text, self.version)
         section = changelog.find(text, self.version)
         return section.date if section else None
 
