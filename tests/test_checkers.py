@@ -189,6 +189,27 @@ def test_a_project_whose_ruff_config_fixes_gets_its_findings_reported_not_applie
 
 
 @pytest.mark.slow
+def test_a_rows_reason_is_the_checkers_verdict_not_a_warning_printed_after_it(
+    tmp_path: Path,
+) -> None:
+    """mypy warns on stderr about a python_version it no longer supports, and ruff about hidden
+    fixes; the rows used to show that last line instead of the verdict."""
+    tables = '[tool.mypy]\npython_version = "3.7"\n[tool.ruff]\n'
+    found = rows(project(tmp_path, tables), checklist.typecheck_item, checklist.lint_item)
+    assert found["mypy"].status == "PASS"
+    assert found["mypy"].reason.startswith("Success: no issues found"), found["mypy"].reason
+    assert (found["ruff check"].status, found["ruff check"].reason) == (
+        "PASS",
+        "All checks passed!",
+    )
+
+    broken = project(tmp_path / "broken", tables, code=BAD_TYPES + "import os\n")
+    found = rows(broken, checklist.typecheck_item, checklist.lint_item)
+    assert found["mypy"].reason.startswith("Found 2 errors in 1 file"), found["mypy"].reason
+    assert found["ruff check"].reason == "Found 1 error.", found["ruff check"].reason
+
+
+@pytest.mark.slow
 def test_mypy_debt_fails_and_is_advisory_when_declared(tmp_path: Path) -> None:
     tables = "[tool.mypy]\nstrict = true\n"
     strict = rows(project(tmp_path / "strict", tables, code=BAD_TYPES), checklist.typecheck_item)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .. import checkers, tools
+from .. import checkers, proc, tools
 from ..config import Config
 from ..errors import ReleaseError
 from ..git import Git
@@ -61,9 +62,8 @@ def _checker_item(job: str, ctx: Context) -> list[Row]:
         return [Row(session, SKIPPED, f"no {_WHAT[job]}: {origin}", "")]
     result = checkers.run(check, cfg.root)
     if result.ok:
-        lines = result.output.strip().splitlines()
-        return [Row(check.row, PASS, lines[-1] if lines else "ok")]
-    reason = result.tail(1) or f"exit {result.returncode}"
+        return [Row(check.row, PASS, summary_line(result) or "ok")]
+    reason = summary_line(result) or f"exit {result.returncode}"
     if "No module named" in result.output:
         reason = f"{check.tool} is not installed in this environment"
         return [Row(check.row, UNKNOWN, reason, f"pip install {check.tool}")]
@@ -71,6 +71,27 @@ def _checker_item(job: str, ctx: Context) -> list[Row]:
 
 
 _WHAT = {"format-check": "formatter", "lint": "linter", "typecheck": "type checker"}
+
+# The checkers' own closing lines: mypy's ``Found 2 errors in 1 file`` / ``Success: …``, ruff's
+# ``Found 3 errors.`` / ``All checks passed!``, black's and ruff format's ``1 file would be
+# reformatted``, pyright's ``2 errors, 0 warnings, 0 informations``.
+_SUMMARY = re.compile(
+    r"^(?:Found \d+ errors?|Success:|All checks passed|\d+ errors?, |\d+ files? (?:would|already))"
+)
+
+
+def summary_line(result: proc.Result) -> str:
+    """The checker's verdict line, not a warning it printed around it (mypy's "python_version 3.9
+    is not supported", ruff's "7 hidden fixes can be enabled"); else its last line."""
+    streams = [
+        [line.strip() for line in text.splitlines() if line.strip()]
+        for text in (result.stdout, result.stderr)
+    ]
+    for lines in streams:
+        for line in reversed(lines):
+            if _SUMMARY.match(line):
+                return line
+    return next((lines[-1] for lines in streams if lines), "")
 
 
 def format_item(ctx: Context) -> list[Row]:
