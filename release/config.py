@@ -12,7 +12,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Collection, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Collection, Mapping
 
 import tomlkit
 import tomlkit.exceptions
@@ -238,6 +238,16 @@ def infer_tag_format(root: Path, tags: Collection[str] | None = None) -> tuple[s
     return found.format, found.origin
 
 
+def _format_paths(existing: Callable[[list[str]], tuple[str, ...]], source_rel: str) -> list[str]:
+    """``src`` and ``tests`` where they exist, and the package's own top directory when it is
+    not under them (a flat layout's ``httpx/``): the formatter and the linter see the code."""
+    paths = list(existing(["src", "tests"]))
+    top = source_rel.split("/", 1)[0]
+    if top not in paths and not Path(top).is_absolute():
+        paths.insert(0, top)
+    return paths
+
+
 def load(
     root: Path | None = None,
     env: Mapping[str, str] | None = None,
@@ -346,7 +356,7 @@ def load(
         coverage_threshold=float(values.get("coverage-threshold", 60)),
         major_on_zero=values.get("major-on-zero", False),
         typecheck_paths=tuple(values.get("typecheck-paths", [source_rel])),
-        format_paths=tuple(values.get("format-paths", existing(["src", "tests"]) or [source_rel])),
+        format_paths=tuple(values.get("format-paths", _format_paths(existing, source_rel))),
         test_args=tuple(values.get("test-args", [])),
         smoke_commands=tuple(
             values.get("smoke-commands", [f"{script} --version" for script in scripts])

@@ -49,6 +49,8 @@ def test_flat_layout_and_default_smoke_commands(tmp_path: Path) -> None:
     assert cfg.source == project / "mypkg"
     assert cfg.smoke_commands == ("mp --version",)
     assert cfg.project_name == "my-pkg"
+    # the formatter and the linter see the package, not only the tests
+    assert cfg.format_paths == ("mypkg", "tests")
 
 
 def test_environment_overrides_index_urls(sample: Path) -> None:
