@@ -152,6 +152,12 @@ def run_bump(
 ) -> int:
     """``bump``: plan, then print the diff (``dry_run``) or write every file together."""
     plan = plan_bump(cfg, spec, options, tags=tags)
+    if plan.already_done and cfg.version_source.is_vcs and cfg.changelog_kind == history.NONE:
+        out(f"bump {plan.current} → {plan.version}")
+        for message in plan.messages:
+            out(f"  {message}")
+        out("nothing to write: the project keeps no changelog (changelog = false)")
+        return 0
     if plan.already_done:
         out(f"{plan.version} is already applied in every version copy and the changelog")
         out("nothing to do")
@@ -320,7 +326,8 @@ def _check_target(cfg: Config, state: _State, target: Version, tags: Collection[
     known = _known_versions(cfg, state)
     newer = [(seen, where) for seen, where in known if seen > target]
     started = any(copy.value == text for copy in state.copies)
-    started = started or state.history.is_released(text)
+    # without a changelog, every version "has its section": only a copy can show a started bump
+    started = started or (state.history.kind != history.NONE and state.history.is_released(text))
     if started and not newer:
         if tag in tags and not _fully_applied(state, text):
             raise VersionError(

@@ -211,6 +211,7 @@ def test_without_a_changelog_bump_writes_the_versions_only(tmp_path: Path) -> No
     bumped = run_engine(project, "bump", "patch")
 
     assert bumped.returncode == 0, bumped.stdout + bumped.stderr
+    assert "partly applied" not in bumped.stdout  # no changelog is no sign of a started bump
     after = snapshot(project)
     assert {name for name in before if before[name] != after[name]} == {"pyproject.toml"}
     assert not (project / "CHANGELOG.md").exists()
@@ -219,6 +220,34 @@ def test_without_a_changelog_bump_writes_the_versions_only(tmp_path: Path) -> No
     assert "keeps no changelog (changelog = false" in notes.stderr
     (row,) = changelog_item(Context(config.load(project, env={}), "1.2.1"))
     assert (row.status, row.reason) == ("SKIPPED", "the project keeps none (changelog = false)")
+
+
+def test_without_a_changelog_a_version_from_git_tags_has_nothing_to_write(
+    tmp_path: Path,
+) -> None:
+    """The tag is the version and there is no changelog: bump says so, not that the version
+    "is already applied"."""
+    project = tmp_path / "pdm-scm"
+    shutil.copytree(PROJECTS / "pdm-scm", project)
+    (project / "CHANGELOG.md").unlink()
+    with (project / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
+        pyproject.write("\n[tool.release]\nchangelog = false\n")
+    git(project, "init", "--quiet", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "--quiet", "-m", "The release before")
+    git(project, "tag", "-a", "v1.2.0", "-m", "Release v1.2.0")
+    before = snapshot(project)
+
+    bumped = run_engine(project, "bump", "patch")
+
+    assert bumped.returncode == 0, bumped.stdout + bumped.stderr
+    assert bumped.stdout.splitlines() == [
+        "bump 1.2.0 → 1.2.1",
+        "  the version comes from git tags (pdm-backend): no version file is written; the tag"
+        " v1.2.1 makes 1.2.1",
+        "nothing to write: the project keeps no changelog (changelog = false)",
+    ]
+    assert snapshot(project) == before
 
 
 def test_a_towncrier_project_is_built_by_towncrier(tmp_path: Path) -> None:
