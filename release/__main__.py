@@ -12,8 +12,25 @@ import sys
 from pathlib import Path
 from typing import Callable, NoReturn, Sequence
 
-from . import __version__, config
-from .errors import ReleaseError, UsageError
+
+def _project_off_sys_path() -> None:
+    """``python -m release`` puts the working directory, the project, first on ``sys.path``: a
+    flat-layout project named like one of the engine's dependencies (tomlkit, or rich under
+    twine) would be imported in their place, and bytecode written into its tree. The engine
+    reads the project's files and never imports it: every entry naming the working directory
+    ("", or an empty PYTHONPATH item) is dropped, unless this engine is the project
+    (nox-release releasing itself)."""
+    cwd = os.getcwd()
+    engine_home = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if engine_home != cwd:
+        sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or cwd) != cwd]
+
+
+if __name__ == "__main__":
+    _project_off_sys_path()
+
+from . import __version__, config  # noqa: E402 (after the sys.path fix)
+from .errors import ReleaseError, UsageError  # noqa: E402
 
 Handler = Callable[[argparse.Namespace], int]
 

@@ -108,7 +108,7 @@ def apply(plan: BumpPlan) -> None:
         proc.require_module(command[0], purpose=f"runs {' '.join(command[:2])} for the bump")
     files.write_together(plan.edits)
     for command in plan.commands:  # towncrier build: it writes its file, removes the fragments
-        proc.run(proc.python_tool(*command), cwd=plan.root, check=True)
+        proc.run(proc.project_tool(*command), cwd=plan.root, check=True)
 
 
 def outcome(plan: BumpPlan, news_file: Path) -> dict[str, str | None]:

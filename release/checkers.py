@@ -47,7 +47,9 @@ class Checker:
     paths: tuple[str, ...]
 
     def command(self) -> list[str | Path]:
-        return proc.python_tool(self.tool, *self.args, *self.paths)
+        # mypy imports the plugins the project names, which may be modules of the project itself
+        launch = proc.project_tool if self.tool == "mypy" else proc.python_tool
+        return launch(self.tool, *self.args, *self.paths)
 
 
 SESSIONS = {"format-check": "format", "lint": "lint", "typecheck": "typecheck"}

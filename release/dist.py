@@ -65,6 +65,7 @@ def expected_names(name: str, version: str) -> tuple[str, str]:
 # runs in a fresh subprocess (pyproject_hooks), as PEP 517 asks of a frontend.
 _BUILD_BOTH = """\
 import sys
+del sys.path[0]  # the working directory: the project, whose modules must not stand in for build's
 from build import BuildException, BuildBackendException, ProjectBuilder
 from build.env import DefaultIsolatedEnv
 

@@ -132,7 +132,24 @@ def run_bytes(args: Sequence[str | Path], *, cwd: Path | None = None) -> bytes |
 
 
 def python_tool(module: str, *args: str | Path) -> list[str | Path]:
-    """A command line running ``module`` with the interpreter the engine runs in."""
+    """A command line running ``module`` with the interpreter the engine runs in, as
+    ``python -m module`` would, but with the working directory (the project) left off
+    ``sys.path``: a flat-layout project named like one of the tool's dependencies (rich, tomlkit,
+    click) would be imported in its place, and bytecode written into the project."""
+    return [sys.executable, "-c", OFF_THE_PROJECT_PATH, module, *args]
+
+
+# ``python -c`` puts "" (the working directory) first on sys.path; drop it, then run the module
+# named by the first argument as ``python -m`` does (Python 3.11's ``-P`` in any version).
+OFF_THE_PROJECT_PATH = (
+    "import runpy, sys; del sys.path[0]; module = sys.argv.pop(1); "
+    "runpy.run_module(module, run_name='__main__', alter_sys=True)"
+)
+
+
+def project_tool(module: str, *args: str | Path) -> list[str | Path]:
+    """``python -m module``: for the tools that run or import the project's own code the way its
+    developers do, from the working directory (pytest and coverage, towncrier, mypy's plugins)."""
     return [sys.executable, "-m", module, *args]
 
 

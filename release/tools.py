@@ -49,7 +49,9 @@ def _coverage_configured(cfg: Config) -> bool:
 
 def pytest(cfg: Config, extra: Sequence[str] = (), *, stream: bool = False) -> proc.Result:
     proc.require_module("pytest", purpose="runs the tests")
-    return proc.run(proc.python_tool("pytest", *cfg.test_args, *extra), cwd=cfg.root, stream=stream)
+    return proc.run(
+        proc.project_tool("pytest", *cfg.test_args, *extra), cwd=cfg.root, stream=stream
+    )
 
 
 def coverage(cfg: Config, extra: Sequence[str] = (), *, stream: bool = False) -> CoverageOutcome:
@@ -70,7 +72,7 @@ def coverage(cfg: Config, extra: Sequence[str] = (), *, stream: bool = False) ->
         source = [] if _coverage_configured(cfg) else [f"--source={cfg.relative(cfg.source)}"]
         probe = _import_probe(Path(scratch), cfg, env)
         tests = proc.run(
-            proc.python_tool(
+            proc.project_tool(
                 "coverage",
                 "run",
                 *source,
@@ -89,10 +91,10 @@ def coverage(cfg: Config, extra: Sequence[str] = (), *, stream: bool = False) ->
             sorted({path.read_text(encoding="utf-8") for path in Path(scratch).glob(_PROBED)})
         )
         if any(Path(scratch).glob(".coverage.*")):  # parallel data (xdist workers, subprocesses)
-            proc.run(proc.python_tool("coverage", "combine", "-q"), cwd=cfg.root, env=env)
+            proc.run(proc.project_tool("coverage", "combine", "-q"), cwd=cfg.root, env=env)
         report_file = Path(scratch) / "coverage.json"
         report = proc.run(
-            proc.python_tool("coverage", "json", "-q", "-o", report_file), cwd=cfg.root, env=env
+            proc.project_tool("coverage", "json", "-q", "-o", report_file), cwd=cfg.root, env=env
         )
         # exit 2: the project's own fail_under is not met -- the report is written all the same
         if report.returncode not in (0, 2) or not report_file.is_file():
@@ -103,7 +105,7 @@ def coverage(cfg: Config, extra: Sequence[str] = (), *, stream: bool = False) ->
         detail = f"{percent:.1f}% of {totals['num_statements']} statements"
         fail_under = _own_fail_under(cfg, env) if report.returncode == 2 else None
         if stream:
-            proc.run(proc.python_tool("coverage", "report"), cwd=cfg.root, env=env, stream=True)
+            proc.run(proc.project_tool("coverage", "report"), cwd=cfg.root, env=env, stream=True)
         return CoverageOutcome(tests, percent, detail, fail_under, imported)
 
 
@@ -162,7 +164,7 @@ TESTED_ELSEWHERE_HINT = (
 
 def _own_fail_under(cfg: Config, env: dict[str, str]) -> float | None:
     """The ``fail_under`` coverage reads from the project's own configuration, whichever file."""
-    result = proc.run(proc.python_tool("coverage", "debug", "config"), cwd=cfg.root, env=env)
+    result = proc.run(proc.project_tool("coverage", "debug", "config"), cwd=cfg.root, env=env)
     for line in result.stdout.splitlines():
         key, _, value = line.strip().partition(":")
         if key.strip() == "fail_under":
@@ -179,7 +181,7 @@ _NO_CACHE = ("-p", "no:cacheprovider")  # no .pytest_cache in the project
 def mypy(cfg: Config, *, stream: bool = False) -> proc.Result:
     proc.require_module("mypy", purpose="type-checks typecheck-paths")
     return proc.run(
-        proc.python_tool("mypy", *cfg.typecheck_paths),
+        proc.project_tool("mypy", *cfg.typecheck_paths),
         cwd=cfg.root,
         env=checkers.cache_env("mypy", cfg.root),
         stream=stream,
