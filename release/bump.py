@@ -172,7 +172,9 @@ def run_bump(
         out("dry run: nothing written")
         return 0
     apply(plan)
-    out(f"wrote {len(plan.edits)} file{'s' if len(plan.edits) != 1 else ''}")
+    wrote = f"wrote {len(plan.edits)} file{'s' if len(plan.edits) != 1 else ''}"
+    ran = [" ".join(command[:2]) for command in plan.commands]  # towncrier build: its own file
+    out(wrote + (f" and ran {', '.join(ran)}" if ran else ""))
     out(f"next: review and commit the change, then release it: nox -s publish -- {plan.version}")
     return 0
 

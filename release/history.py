@@ -145,7 +145,8 @@ class History:
                 raise ChangelogError(
                     f"towncrier has no news fragments to build {version} from "
                     f"(looked in {self.cfg.relative(self._fragment_dir())})",
-                    "add a fragment (e.g. 123.feature.md), or pass --allow-empty",
+                    f"add a fragment (e.g. 123.feature{self.cfg.changelog.suffix or '.md'}), "
+                    "or pass --allow-empty",
                 )
             command = ["towncrier", "build", "--version", version, "--date", day, "--yes"]
             return Release({}, [command], [f"{path}  towncrier build --version {version}"])

@@ -127,7 +127,7 @@ def checklist_problems(
         if row.status == checklist.FAIL or (
             row.status == checklist.UNKNOWN and not options.allow_unknown
         ):
-            fix = row.fix or "see above"
+            fix = row.fix or f"nox -s release-check shows the {row.item} row's details"
             if row.status == checklist.UNKNOWN:
                 fix += " (or pass --allow-unknown to release anyway)"
             found.append(Problem(f"{row.item}: {row.status}: {row.reason}", fix))

@@ -28,9 +28,15 @@ class BumpStep(_Step):
     key = "bump"
 
     def describe(self) -> str:
-        return (
-            f"write {self.r.version} to every version copy and promote {self.r.cfg.changelog.name}"
-        )
+        cfg = self.r.cfg
+        if cfg.changelog_kind == "none":
+            return f"write {self.r.version} to every version copy (the project keeps no changelog)"
+        if cfg.changelog_kind == "towncrier":
+            return (
+                f"write {self.r.version} to every version copy and build {cfg.changelog.name} "
+                "with towncrier"
+            )
+        return f"write {self.r.version} to every version copy and promote {cfg.changelog.name}"
 
     def is_done(self) -> bool:
         if self.tagged() or self.r.release_commit() is not None:
