@@ -220,6 +220,8 @@ def test_mypy_debt_fails_and_is_advisory_when_declared(tmp_path: Path) -> None:
     eased = rows(root, checklist.typecheck_item)
     assert eased["mypy"].status == "WARN"
     assert eased["mypy"].reason.startswith("advisory: ")
+    assert strict["mypy"].fix.endswith("fix them, or add 'mypy' to advisory")
+    assert eased["mypy"].fix == "nox -s typecheck shows the errors; fix them"  # it is already
 
 
 @pytest.mark.slow

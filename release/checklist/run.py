@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
@@ -85,7 +86,11 @@ def _advisory(row: Row, cfg: Config) -> Row:
     mine = [check for check in checks if check is not None and check.row == row.item]
     if row.item not in cfg.advisory and not any(checkers.advised(c, cfg.advisory) for c in mine):
         return row
-    return Row(row.item, WARN, f"advisory: {row.reason}", row.fix)
+    return Row(row.item, WARN, f"advisory: {row.reason}", _ADVISORY_OFFER.sub("", row.fix))
+
+
+# the hint that offers ``advisory``, pointless once the row is advisory
+_ADVISORY_OFFER = re.compile(r",? or add '[^']+' to advisory")
 
 
 # Items that look at the work tree as the user left it: they run before any other item, whose
