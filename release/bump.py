@@ -228,13 +228,13 @@ def _show_vcs(cfg: Config, source: versions.VersionSource, out: Out) -> str | No
 def pending_version(cfg: Config, last: str | None) -> str | None:
     """The newest version the changelog releases that is newer than the last tag (bumped, not
     yet tagged), for a VCS-versioned project."""
-    try:
-        recorded = history.History.read(cfg)
+    try:  # a changelog bump could not read has no say here (`versions` still lists the copies)
+        released_versions = history.History.read(cfg).versions()
     except (ChangelogError, IsADirectoryError):
         return None
     floor = Version(last) if last else None
     found: list[Version] = []
-    for released in recorded.versions():
+    for released in released_versions:
         found += [parsed for parsed, _ in _parsed(released, "")]
     newer = [parsed for parsed in found if floor is None or parsed > floor]
     return str(max(newer)) if newer else None

@@ -323,3 +323,19 @@ def test_the_release_build_is_the_same_bytes_in_another_clone(name: str, tmp_pat
         time.sleep(1.1)  # the second build starts in another second
     assert len(built[0]) == 2 and any(name.endswith(".tar.gz") for name in built[0])
     assert built[0] == built[1]
+
+
+def test_versions_of_a_vcs_project_whose_changelog_bump_cannot_read(tmp_path: Path) -> None:
+    """A typo in the changelog (a category written as a release heading, as one real project
+    had) is the changelog's problem: `versions` still shows the tags and the copies."""
+    shape = next(shape for shape in SHAPES if shape.name == "hatch-vcs")
+    project = released_repo(shape, tmp_path)
+    changelog = project / "CHANGELOG.md"
+    changelog.write_text(
+        changelog.read_text().replace("### Added\n\n- First", "## Added\n\n- First")
+    )
+
+    shown = run_engine(project, "versions")
+
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert f"last tag: {shape.tag_format.format(version=OLD)} ({OLD})" in shown.stdout
