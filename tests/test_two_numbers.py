@@ -14,7 +14,7 @@ from release.bump import BumpOptions, run_bump, run_notes, run_versions
 from release.errors import VersionError
 from release.publish import run_plan
 from release.rollback import run_hotfix, run_yank
-from tests.conftest import REPO, git, make_repo
+from tests.conftest import REPO, git
 
 DATE = "2026-11-30"
 URL = "https://github.com/example/twonum"
@@ -233,6 +233,3 @@ def make_repo_tags(root: Path, *tags: str) -> None:
     for tag in tags:
         git(root, "tag", tag)
     git(root, "push", "--quiet", "-u", "origin", "main", "--tags")
-
-
-__all__ = ["make_repo"]
