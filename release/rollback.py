@@ -8,8 +8,9 @@ from . import changelog, files, index
 from .config import Config
 from .errors import CheckFailed, GitError, UsageError
 from .git import Git
-from .version import next_patch, parse_release_version
+from .version import next_patch
 from .output import Out
+from .versions.scheme import release_version
 
 
 def hotfix_branch(version: str) -> str:
@@ -17,8 +18,9 @@ def hotfix_branch(version: str) -> str:
 
 
 def run_hotfix(cfg: Config, version: str, out: Out = print) -> int:
-    """Branch ``hotfix/X.Y.(Z+1)`` from the tag of ``X.Y.Z``."""
-    parsed, note = parse_release_version(version)
+    """Branch ``hotfix/X.Y.(Z+1)`` from the tag of ``X.Y.Z`` (of ``X.Y``: ``hotfix/X.Y.1``, the
+    patch release a project of two release numbers writes)."""
+    parsed, note = release_version(cfg, version)
     if note:
         out(note)
     if parsed.is_prerelease or parsed.is_devrelease:
@@ -66,7 +68,7 @@ def run_yank(
 ) -> int:
     """Guide the yank (PyPI has no API for it), wait until the index reports it, then commit the
     ``[YANKED]`` mark. With ``mark_only`` the index is not asked (some never report yanks)."""
-    parsed, note = parse_release_version(version)
+    parsed, note = release_version(cfg, version)
     if note:
         out(note)
     v = str(parsed)

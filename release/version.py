@@ -2,13 +2,16 @@
 
 Pure functions over :class:`packaging.version.Version`; nothing here reads files or runs tools.
 A release version is ``X.Y.Z`` with an optional pre-release (``a``/``b``/``rc``) and an optional
-``.devN`` segment. Epochs, post-releases and local versions are refused: they are not something a
-release made by bumping should ever produce.
+``.devN`` segment; a project whose versions have two release numbers (packaging's ``26.4``, pip's
+``24.2``: its :class:`Scheme`) releases ``X.Y`` as well, and writes a patch release ``X.Y.Z``.
+Epochs, post-releases and local versions are refused: they are not something a release made by
+bumping should ever produce.
 """
 
 from __future__ import annotations
 
-from typing import Mapping
+from dataclasses import dataclass
+from typing import Iterable, Mapping
 
 from packaging.version import InvalidVersion, Version
 
@@ -18,11 +21,43 @@ RULES = ("major", "minor", "patch")
 PRE_KINDS = ("a", "b", "rc")
 
 _FORM_HINT = "write the version as X.Y.Z, optionally with a pre-release: 1.4.0, 1.4.0rc1, 1.4.0b2"
+_TWO_HINT = (
+    "write the version as X.Y (X.Y.Z for a patch release), optionally with a pre-release: "
+    "26.5, 26.5rc1, 26.4.1"
+)
 
 # Changelog categories (Keep a Changelog) and the part of the version each one bumps.
 _MINOR_CATEGORIES = frozenset({"added"})
 _MAJOR_CATEGORIES = frozenset({"removed"})
 _DOC_CATEGORIES = frozenset({"documentation", "docs", "doc"})
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """How many release numbers a project writes: 3 (``1.4.0``) or 2 (``26.4``; a patch release
+    there is ``26.4.1``), and the version that showed it."""
+
+    parts: int = 3
+    source: str = "the default"
+
+    def describe(self) -> str:
+        return f"version scheme: {self.parts} release numbers (from {self.source})"
+
+
+THREE = Scheme()
+
+
+def scheme_of(versions: Iterable[tuple[Version, str]]) -> Scheme:
+    """The scheme of a project's ``versions`` (each with where it was seen), the current one first,
+    then the others newest first. The first that is not a patch release decides: ``X.Y`` -> 2,
+    ``X.Y.0`` -> 3; a patch release (``X.Y.Z``, Z > 0) is written the same in both and says
+    nothing, nor does a version of one or four numbers. Nothing decides -> 3."""
+    for parsed, where in versions:
+        if len(parsed.release) == 2:
+            return Scheme(2, where)
+        if len(parsed.release) == 3 and parsed.micro == 0:
+            return Scheme(3, where)
+    return THREE
 
 
 def same_version(found: str, expected: str) -> bool:
@@ -33,11 +68,12 @@ def same_version(found: str, expected: str) -> bool:
         return found.strip() == expected.strip()
 
 
-def parse_release_version(text: str) -> tuple[Version, str | None]:
+def parse_release_version(text: str, scheme: Scheme = THREE) -> tuple[Version, str | None]:
     """The release version ``text`` names, and a note when it was not written in normal form.
 
     ``v0.3.0`` and SemVer's ``1.0.0-rc.1`` are accepted and normalised (``0.3.0``, ``1.0.0rc1``);
-    the note says so, because the tag and the files will carry the normal form.
+    the note says so, because the tag and the files will carry the normal form. ``X.Y.Z`` is
+    always a release version; ``X.Y`` only in a project of two release numbers (``scheme``).
     """
     stripped = text.strip()
     if not stripped:
@@ -46,7 +82,7 @@ def parse_release_version(text: str) -> tuple[Version, str | None]:
         parsed = Version(stripped)
     except InvalidVersion:
         raise VersionError(f"'{text}' is not a version", _FORM_HINT) from None
-    _check_release_form(text, parsed)
+    _check_release_form(text, parsed, scheme)
     normal = str(parsed)
     note = None
     if normal != stripped:
@@ -54,7 +90,9 @@ def parse_release_version(text: str) -> tuple[Version, str | None]:
     return parsed, note
 
 
-def _check_release_form(text: str, parsed: Version) -> None:
+def _check_release_form(text: str, parsed: Version, scheme: Scheme) -> None:
+    allowed = (2, 3) if scheme.parts == 2 else (3,)
+    form, hint = ("X.Y.Z", _FORM_HINT) if scheme.parts == 3 else ("X.Y or X.Y.Z", _TWO_HINT)
     problem = None
     if parsed.epoch != 0:
         problem = f"has an epoch ({parsed.epoch}!)"
@@ -62,11 +100,12 @@ def _check_release_form(text: str, parsed: Version) -> None:
         problem = f"has a local segment (+{parsed.local})"
     elif parsed.post is not None:
         problem = f"is a post-release (.post{parsed.post})"
-    elif len(parsed.release) != 3:
+    elif len(parsed.release) not in allowed:
         parts = len(parsed.release)
-        problem = f"has {parts} release number{'s' if parts != 1 else ''}, not 3 (X.Y.Z)"
+        expected = " or ".join(map(str, allowed))
+        problem = f"has {parts} release number{'s' if parts != 1 else ''}, not {expected} ({form})"
     if problem is not None:
-        raise VersionError(f"'{text}' {problem}; a release version is X.Y.Z", _FORM_HINT)
+        raise VersionError(f"'{text}' {problem}; a release version is {form}", hint)
 
 
 def parse_current_version(text: str, where: str) -> Version:
@@ -86,12 +125,16 @@ def next_patch(version: Version | str) -> str:
     return f"{v.major}.{v.minor}.{v.micro + 1}"
 
 
-def next_version(current: Version, rule: str | None, pre: str | None) -> Version:
+def next_version(
+    current: Version, rule: str | None, pre: str | None, scheme: Scheme = THREE
+) -> Version:
     """The version after ``current`` under ``rule`` (major/minor/patch) and/or ``pre`` (a/b/rc).
 
     On a pre-release, a rule whose release is the one being prepared finishes it
     (``0.4.0rc2`` + minor or patch -> ``0.4.0``); with ``pre`` it advances the pre-release
     (``0.4.0rc1`` + ``--pre rc`` -> ``0.4.0rc2``) and refuses to go backwards (``--pre b``).
+    In a scheme of two numbers, major and minor make ``X.Y`` (``26.4`` -> ``27.0``, ``26.5``) and
+    patch adds the third number (``26.4.1``), as such projects write their patch releases.
     """
     if rule is not None and rule not in RULES:
         raise VersionError(f"unknown bump rule '{rule}'", "use one of: major, minor, patch")
@@ -108,13 +151,13 @@ def next_version(current: Version, rule: str | None, pre: str | None) -> Version
                 f"--pre {pre} alone needs a pre-release to continue, and {current} is a final release",
                 f"say which part to bump as well, for example: minor --pre {pre}",
             )
-        target = _release_of(current)
+        target = _release_of(current, scheme)
     else:
-        target = _target_release(current, rule)
+        target = _target_release(current, rule, scheme)
     if pre is None:
         return target
-    if _release_of(current) == target:
-        return _advance_prerelease(current, pre)
+    if _release_of(current, scheme) == target:
+        return _advance_prerelease(current, pre, scheme)
     return Version(f"{target}{pre}1")
 
 
@@ -122,8 +165,12 @@ def _is_prerelease(version: Version) -> bool:
     return version.pre is not None or version.dev is not None
 
 
-def _release_of(version: Version) -> Version:
+def _release_of(version: Version, scheme: Scheme) -> Version:
+    """The final release ``version`` is (a pre-release) of, in the scheme's numbers; a patch
+    release keeps its three."""
     major, minor, patch = _three(version)
+    if scheme.parts == 2 and len(version.release) < 3:
+        return Version(f"{major}.{minor}")
     return Version(f"{major}.{minor}.{patch}")
 
 
@@ -132,7 +179,7 @@ def _three(version: Version) -> tuple[int, int, int]:
     return padded[0], padded[1], padded[2]
 
 
-def _target_release(current: Version, rule: str) -> Version:
+def _target_release(current: Version, rule: str, scheme: Scheme) -> Version:
     """The final release ``rule`` leads to; a pre-release of that very release is finished."""
     major, minor, patch = _three(current)
     if _is_prerelease(current) and len(current.release) <= 3:
@@ -142,17 +189,18 @@ def _target_release(current: Version, rule: str) -> Version:
             "major": minor == 0 and patch == 0,
         }
         if finishes[rule]:
-            return _release_of(current)
+            return _release_of(current, scheme)
+    zero = "" if scheme.parts == 2 else ".0"
     if rule == "major":
-        return Version(f"{major + 1}.0.0")
+        return Version(f"{major + 1}.0{zero}")
     if rule == "minor":
-        return Version(f"{major}.{minor + 1}.0")
+        return Version(f"{major}.{minor + 1}{zero}")
     return Version(f"{major}.{minor}.{patch + 1}")
 
 
-def _advance_prerelease(current: Version, pre: str) -> Version:
+def _advance_prerelease(current: Version, pre: str, scheme: Scheme) -> Version:
     """The next pre-release of ``current``'s release: same kind +1, a later kind from 1."""
-    release = _release_of(current)
+    release = _release_of(current, scheme)
     if current.pre is None:  # a .devN of the final release: any pre-release comes after it
         return Version(f"{release}{pre}1")
     kind, number = current.pre

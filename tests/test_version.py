@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from packaging.version import Version
 
 from release.errors import VersionError
-from release.version import decide, next_version, parse_release_version
+from release.version import Scheme, decide, next_version, parse_release_version, scheme_of
 
 
 @pytest.mark.parametrize(
@@ -138,6 +138,93 @@ def test_a_bump_always_moves_forward_to_a_valid_release_version(
         return
     assert bumped > current
     assert parse_release_version(str(bumped)) == (bumped, None)
+
+
+TWO = Scheme(2, "26.4")
+
+
+@pytest.mark.parametrize(
+    ("current", "rule", "pre", "expected"),
+    [
+        ("26.4", "minor", None, "26.5"),
+        ("26.4", "major", None, "27.0"),
+        ("26.4", "patch", None, "26.4.1"),
+        ("26.4", "minor", "rc", "26.5rc1"),
+        ("26.4", "major", "b", "27.0b1"),
+        ("26.5rc1", "minor", "rc", "26.5rc2"),
+        ("26.5rc1", None, "rc", "26.5rc2"),
+        ("26.5rc1", "minor", None, "26.5"),
+        ("26.5rc1", "patch", None, "26.5"),
+        ("27.0rc1", "major", None, "27.0"),
+        ("26.5.dev1", "minor", None, "26.5"),
+        ("24.1.1", "minor", None, "24.2"),
+        ("24.1.1", "patch", None, "24.1.2"),
+        ("24.1.1rc1", "patch", None, "24.1.1"),
+    ],
+)
+def test_next_version_in_two_numbers(
+    current: str, rule: str | None, pre: str | None, expected: str
+) -> None:
+    assert str(next_version(Version(current), rule, pre, TWO)) == expected
+
+
+@pytest.mark.parametrize("text", ["26.5", "26.5rc1", "26.4.1", "26.5.0"])
+def test_two_number_project_releases_x_y_and_x_y_z(text: str) -> None:
+    assert str(parse_release_version(text, TWO)[0]) == text
+
+
+@pytest.mark.parametrize("text", ["26", "26.5.0.1"])
+def test_two_number_project_refuses_other_lengths_naming_its_forms(text: str) -> None:
+    with pytest.raises(VersionError) as caught:
+        parse_release_version(text, TWO)
+    assert "not 2 or 3 (X.Y or X.Y.Z)" in caught.value.message
+    assert caught.value.hint.startswith("write the version as X.Y (X.Y.Z for a patch release)")
+
+
+@pytest.mark.parametrize(
+    ("seen", "parts", "source"),
+    [
+        (["26.4", "26.3"], 2, "26.4"),
+        (["26.0rc1"], 2, "26.0rc1"),
+        (["1.4.0", "1.3"], 3, "1.4.0"),
+        (["24.1.1", "24.1", "24.0.9"], 2, "24.1"),
+        (["1.2.3", "1.2.0"], 3, "1.2.0"),
+        (["1.2.3"], 3, "the default"),
+        (["5", "1.2.3.4"], 3, "the default"),
+        ([], 3, "the default"),
+    ],
+)
+def test_the_scheme_is_the_first_version_that_is_not_a_patch_release(
+    seen: list[str], parts: int, source: str
+) -> None:
+    assert scheme_of((Version(text), text) for text in seen) == Scheme(parts, source)
+
+
+two_number_versions = st.builds(
+    lambda major, minor, pre: Version(f"{major}.{minor}{pre}"),
+    st.integers(0, 30),
+    st.integers(0, 30),
+    st.sampled_from(["", "a1", "b2", "rc1", ".dev1", "rc1.dev2"]),
+)
+
+
+@given(
+    two_number_versions,
+    st.sampled_from(["major", "minor", "patch"]),
+    st.sampled_from([None, "a", "rc"]),
+)
+def test_a_two_number_bump_moves_forward_keeping_x_y_but_for_patch(
+    current: Version, rule: str, pre: str | None
+) -> None:
+    try:
+        bumped = next_version(current, rule, pre, TWO)
+    except VersionError as error:
+        assert "backwards" in error.message and pre == "a"
+        return
+    assert bumped > current
+    assert parse_release_version(str(bumped), TWO) == (bumped, None)
+    if rule != "patch" or current.is_prerelease:
+        assert len(bumped.release) == 2
 
 
 def _changes(**categories: list[str]) -> dict[str, list[str]]:

@@ -9,22 +9,22 @@ from ..bump import release_date
 from ..config import Config
 from ..errors import Aborted, CheckFailed, ReleaseError, UsageError
 from ..output import STEP_INDENT, Out
-from ..version import parse_release_version
+from ..versions.scheme import release_version
 from .preflight import Problem, preflight
 from .state import PublishOptions, Release
 from .remote import GitHubStep, VerifyStep
 from .steps import steps
 
 
-def _normalized(version: str, out: Out) -> str:
-    parsed, note = parse_release_version(version)
+def _normalized(cfg: Config, version: str, out: Out) -> str:
+    parsed, note = release_version(cfg, version)
     if note:
         out(note)
     return str(parsed)
 
 
 def run_plan(cfg: Config, version: str, out: Out = print) -> int:
-    release = Release(cfg, _normalized(version, out))
+    release = Release(cfg, _normalized(cfg, version, out))
     out(f"Release plan for {cfg.name} {release.version} (tag {release.tag}):")
     out(plan.render(plan.survey(steps(release))))
     return 0
@@ -40,7 +40,9 @@ def run_publish(
 ) -> int:
     if options.bump.date is not None:
         release_date(options.bump.date)  # a bad --date is bad input: exit 2 before anything
-    release = Release(cfg, _normalized(version, out), options, ci_uploads=cfg.publish_from == "ci")
+    release = Release(
+        cfg, _normalized(cfg, version, out), options, ci_uploads=cfg.publish_from == "ci"
+    )
     out(f"Preflight for {cfg.name} {release.version}:")
     preflight(release, run_checklist=True, out=out)
     out("  all preflight checks passed")
@@ -119,7 +121,7 @@ class DistUploadStep:
 
 def run_publish_test(cfg: Config, version: str, *, dry_run: bool = False, out: Out = print) -> int:
     """Upload the build in dist/ to the test index and install-verify it from there."""
-    release = Release(cfg, _normalized(version, out))
+    release = Release(cfg, _normalized(cfg, version, out))
     release.checked_files(twine=True)
     the_steps: list[plan.Step] = [
         DistUploadStep(release, upload_url=cfg.test_upload_url, index_url=cfg.test_index_url),
@@ -143,7 +145,7 @@ def run_upload(
 ) -> int:
     """Upload dist/ to the production index and verify (what CI runs on a tag): the preflight of
     the production upload first, then a question on a terminal unless ``yes``."""
-    release = Release(cfg, _normalized(version, out))
+    release = Release(cfg, _normalized(cfg, version, out))
     files = release.checked_files(twine=True)
     found = upload_problems(release, files)
     if found:
@@ -228,7 +230,7 @@ def _upload_dist(
 
 
 def run_github_release(cfg: Config, version: str, out: Out = print) -> int:
-    release = Release(cfg, _normalized(version, out))
+    release = Release(cfg, _normalized(cfg, version, out))
     step = GitHubStep(release)
     reason = step.skip_reason()
     if reason:
