@@ -65,6 +65,7 @@ class Release:
     git: Git = field(init=False)
     _remote: dict[str, str] | None = field(init=False, default=None)
     _bump_commit: dict[str, bool] = field(init=False, default_factory=dict)
+    _writes_nothing: dict[str, bool] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.git = Git(self.cfg.root)
@@ -183,9 +184,21 @@ class Release:
         obj = self.release_tag()
         if obj is not None:
             return self.git.commit_of(obj)
-        if not self.tracked_changes() and self.head_is_bump_commit():
+        if self.tracked_changes():
+            return None
+        if self.head_is_bump_commit() or self.bump_writes_nothing():
             return self.git.head()
         return None
+
+    def bump_writes_nothing(self) -> bool:
+        """The bump to this version changes no file on HEAD (a version from git tags, and no
+        changelog): there is no release commit to make, and HEAD is what the tag will name."""
+        if not self.cfg.version_source.is_vcs or self.cfg.changelog_kind != "none":
+            return False  # a bump already applied on HEAD writes nothing too: that is not this
+        head = self.git.head()
+        if head not in self._writes_nothing:
+            self._writes_nothing[head] = self.bump_of(head, self.options.bump.date) == {}
+        return self._writes_nothing[head]
 
     def branch(self) -> str:
         """The branch the release goes to: the record's, else the checked-out one, else config."""

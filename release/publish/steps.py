@@ -105,6 +105,8 @@ class CommitStep(_Step):
     title = "commit"
 
     def describe(self) -> str:
+        if not self.tagged() and not self.r.tracked_changes() and self.r.bump_writes_nothing():
+            return "none to make: the bump writes no file (no changelog, the tag is the version)"
         return f"commit '{self.r.commit_message}'"
 
     def is_done(self) -> bool:
