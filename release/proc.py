@@ -178,7 +178,11 @@ def clean_pip_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     Machines often carry a global pip.conf with extra indexes and find-links; a step that verifies an
     install *from one index* must not let pip find the file anywhere else.
     """
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("PIP_", "UV_"))}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PIP_", "UV_")) and key not in SECRET_ENV_VARS  # pip needs none
+    }
     env["PIP_CONFIG_FILE"] = os.devnull
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     env["PIP_NO_INPUT"] = "1"

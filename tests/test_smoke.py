@@ -69,6 +69,21 @@ def test_smoke_passes_on_the_sample_wheel(wheel: Path, temp_root: Path) -> None:
 
 
 @pytest.mark.slow
+def test_a_short_upload_password_bends_no_output_the_smoke_test_reads(
+    wheel: Path, temp_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Output is masked of secret values; a password "0" masked "0.2.0" into "***.2.***" and
+    failed a good wheel. The smoke venv's commands get no credentials, so nothing is masked."""
+    monkeypatch.setenv("TWINE_PASSWORD", "0")
+    monkeypatch.setenv("GITHUB_TOKEN", "y")
+
+    results = smoke.smoke_test(wheel, package="omi_openclaw", version="0.2.0", commands=COMMANDS)
+
+    smoke.check_smoke(results)
+    assert by_what(results)["omi --version"].detail == "omi 0.2.0"
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("init_version", "cli_version", "failing"),
     [("0.2.0", "0.2.1", "omi --version"), ("0.2.1", "0.2.0", "import omi_openclaw")],

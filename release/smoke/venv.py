@@ -171,7 +171,10 @@ def isolated_pip_env() -> dict[str, str]:
 
 def run_env(venv: Venv) -> dict[str, str]:
     """The environment of the smoke checks: venv first on PATH, no way back to the source tree."""
-    env = {key: value for key, value in os.environ.items() if key not in _IMPORT_PATH_VARS}
+    # no upload credentials or tokens either: the package under test has no use for them, and
+    # output that holds none needs no masking (masking a short password bent versions and paths)
+    dropped = (*_IMPORT_PATH_VARS, *proc.SECRET_ENV_VARS)
+    env = {key: value for key, value in os.environ.items() if key not in dropped}
     env["PATH"] = os.pathsep.join([str(venv.bin_dir), env.get("PATH", "")])
     env["VIRTUAL_ENV"] = str(venv.root)
     env["PYTHONNOUSERSITE"] = "1"
