@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from release import checklist, config
+from release import checklist, config, proc
+from release.checklist import quality
 from release.errors import ConfigError
 from tests.conftest import run_engine
 
@@ -207,6 +208,27 @@ def test_a_rows_reason_is_the_checkers_verdict_not_a_warning_printed_after_it(
     found = rows(broken, checklist.typecheck_item, checklist.lint_item)
     assert found["mypy"].reason.startswith("Found 2 errors in 1 file"), found["mypy"].reason
     assert found["ruff check"].reason == "Found 1 error.", found["ruff check"].reason
+
+
+@pytest.mark.slow
+def test_a_finding_that_quotes_no_module_named_is_a_finding_not_a_missing_tool(
+    tmp_path: Path,
+) -> None:
+    """ruff shows the source around each finding; a line of the project's own code saying "No
+    module named …" made the row UNKNOWN ("ruff is not installed") on a project with debt."""
+    code = 'import os\nMESSAGE = f"No module named {os.sep}"\nimport sys\n'
+    found = rows(project(tmp_path, "[tool.ruff]\n", code=code), checklist.lint_item)
+    assert (found["ruff check"].status, found["ruff check"].reason) == ("FAIL", "Found 2 errors.")
+
+
+def test_a_tool_python_cannot_find_is_told_apart_by_its_own_message() -> None:
+    def ended(stderr: str) -> proc.Result:
+        return proc.Result(("python",), 1, "", stderr)
+
+    assert quality._missing_tool("ruff", ended("/usr/bin/python: No module named ruff\n"))
+    assert quality._missing_tool("ruff", ended("Traceback …\nImportError: No module named ruff"))
+    assert not quality._missing_tool("ruff", ended("No module named ruff_helpers"))
+    assert not quality._missing_tool("ruff", ended('x.py:2:1: MESSAGE = "No module named ruff" x'))
 
 
 @pytest.mark.slow

@@ -64,13 +64,23 @@ def _checker_item(job: str, ctx: Context) -> list[Row]:
     if result.ok:
         return [Row(check.row, PASS, summary_line(result) or "ok")]
     reason = summary_line(result) or f"exit {result.returncode}"
-    if "No module named" in result.output:
+    if _missing_tool(check.tool, result):
         reason = f"{check.tool} is not installed in this environment"
         return [Row(check.row, UNKNOWN, reason, f"pip install {check.tool}")]
     return [Row(check.row, FAIL, reason, checkers.fix_hint(check))]
 
 
 _WHAT = {"format-check": "formatter", "lint": "linter", "typecheck": "type checker"}
+
+
+def _missing_tool(tool: str, result: proc.Result) -> bool:
+    """Python could not find the tool itself: its own message, as the last line of stderr (not a
+    "No module named" a linter quotes from the project's code, as ruff does in its findings)."""
+    lines = result.stderr.strip().splitlines()
+    return (
+        bool(lines) and re.search(rf"No module named '?{re.escape(tool)}'?$", lines[-1]) is not None
+    )
+
 
 # The checkers' own closing lines: mypy's ``Found 2 errors in 1 file`` / ``Success: …``, ruff's
 # ``Found 3 errors.`` / ``All checks passed!``, black's and ruff format's ``1 file would be
