@@ -126,6 +126,19 @@ def _direct_url(dist: importlib.metadata.Distribution) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+def installed_from_dir(dist: importlib.metadata.Distribution) -> Path | None:
+    """The local directory ``dist`` was installed from (editable or not), per its PEP 610
+    ``direct_url.json``; None when it came from an index, a file, a URL, or says nothing."""
+    text = dist.read_text("direct_url.json")
+    try:
+        data = json.loads(text) if text else None
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or "dir_info" not in data:
+        return None
+    return _local_dir(data)
+
+
 def _is_editable(data: Mapping[str, Any]) -> bool:
     dir_info = data.get("dir_info")
     return isinstance(dir_info, dict) and dir_info.get("editable") is True

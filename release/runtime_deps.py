@@ -1,9 +1,10 @@
 """The project's own runtime dependencies, as installed where the engine runs.
 
 The audit must look at what the project's users install, not at the release tools around it: the
-closure of the project's ``Requires-Dist`` (its installed metadata, which the build wrote, so
-dynamic and Poetry dependencies count too; else its static ``[project].dependencies``), each at the
-version installed here, markers evaluated for this interpreter, extras followed.
+closure of the project's ``Requires-Dist`` (its installed metadata when it is installed here from
+its own directory, which the build wrote, so dynamic and Poetry dependencies count too; else its
+``[project].dependencies``, or a Poetry project's table), each at the version installed here,
+markers evaluated for this interpreter, extras followed.
 """
 
 from __future__ import annotations
@@ -34,10 +35,11 @@ def collect(cfg: Config) -> RuntimeDeps:
     """The runtime closure of the project ``cfg`` releases, at the installed versions."""
     found = RuntimeDeps()
     own = str(canonicalize_name(cfg.name))
-    try:
-        top = importlib.metadata.distribution(cfg.name).requires or []
+    installed = _installed_here(cfg)
+    if installed is not None:
+        top = installed.requires or []
         found.source = f"the installed {cfg.name}'s Requires-Dist"
-    except importlib.metadata.PackageNotFoundError:
+    else:
         top, found.source = _declared(cfg)
     seen = {own}
     extras_seen: set[tuple[str, str]] = set()
@@ -74,6 +76,19 @@ def collect(cfg: Config) -> RuntimeDeps:
     found.direct.sort()
     found.elsewhere = sorted(set(found.elsewhere) - seen)
     return found
+
+
+def _installed_here(cfg: Config) -> importlib.metadata.Distribution | None:
+    """The project as installed in this environment from its own directory (``pip install -e .``,
+    as the sessions do): its metadata, which the build wrote. A distribution of that name
+    installed from an index or elsewhere is another release, whose dependencies may differ."""
+    from .origin import installed_from_dir
+
+    try:
+        dist = importlib.metadata.distribution(cfg.name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    return dist if installed_from_dir(dist) == cfg.root.resolve() else None
 
 
 def _declared(cfg: Config) -> tuple[list[str], str]:

@@ -122,3 +122,21 @@ def test_a_poetry_projects_dependencies_are_its_tool_poetry_table(tmp_path: Path
 
     assert found.source == "[tool.poetry.dependencies]"
     assert (found.pinned, found.direct, found.missing) == ([pinned("tomlkit")], ["tomlkit"], [])
+
+
+def test_a_release_of_the_same_name_installed_from_an_index_is_not_the_project(
+    tmp_path: Path,
+) -> None:
+    """tomlkit is installed here from the index (a dependency of the tools): a work tree of a
+    project named tomlkit declares its own dependencies, which that release's metadata may not."""
+    assert importlib.metadata.distribution("tomlkit").read_text("direct_url.json") is None
+    (tmp_path / "tomlkit").mkdir()
+    (tmp_path / "tomlkit" / "__init__.py").write_text("")
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "tomlkit"\nversion = "9.0.0"\ndependencies = ["packaging"]\n'
+    )
+
+    found = runtime_deps.collect(config.load(tmp_path))
+
+    assert found.source == "[project].dependencies"
+    assert found.direct == ["packaging"]
