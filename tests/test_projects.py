@@ -69,6 +69,7 @@ SHAPES = (
     ),
     Shape("poetry-static", "poetry", ("pyproject.toml", "src/shape_poetry/__init__.py")),
     Shape("flit-module", "flit", ("shape_flit/__init__.py",)),
+    Shape("flit-imported", "flit", ("shape_flit_imported/about.py",)),  # __init__ imports it
     Shape("pdm-file", "pdm-file", ("src/shape_pdm_file/__init__.py",)),
     Shape("pdm-scm", "vcs", (), tool="pdm-backend", generated="src/shape_pdm_scm/_version.py"),
     Shape(

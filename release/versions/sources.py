@@ -7,6 +7,7 @@ authoritative copy (None for a VCS version: there the tag is the version).
 
 from __future__ import annotations
 
+import ast
 import functools
 import re
 from dataclasses import dataclass, field
@@ -126,6 +127,12 @@ def _dynamic_source(
     if backend.startswith("flit_core"):
         module = dig(tool, "flit", "module", "name")
         path = _flit_module(cfg, module if isinstance(module, str) else None)
+        imported = _imported_from(path, "__version__")
+        if imported is not None and not _assigns(cfg, path, "__version__"):
+            # ``from .package_data import __version__`` (idna): flit imports the module for it
+            site = module_attr_site(cfg, imported, "__version__", "flit")
+            where = f"__version__ in {cfg.relative(imported)}, imported by {cfg.relative(path)}"
+            return VersionSource("flit", f"{where} (flit)"), site
         site = module_attr_site(cfg, path, "__version__", "flit")
         return VersionSource("flit", f"__version__ in {cfg.relative(path)} (flit)"), site
     declare = {
@@ -356,6 +363,35 @@ def _flit_module(cfg: Config, module: str | None) -> Path:
             if candidate.is_file():
                 return candidate
     return cfg.source / "__init__.py" if cfg.source.is_dir() else cfg.source
+
+
+def _assigns(cfg: Config, path: Path, attr: str) -> bool:
+    text = read_file(cfg, path, "flit")
+    return next(assignment_sites(path, text, attr, cfg.relative(path)), None) is not None
+
+
+def _imported_from(path: Path, attr: str) -> Path | None:
+    """The sibling module ``path`` takes ``attr`` from at its top level (``from .data import
+    __version__``), or None."""
+    try:
+        tree = ast.parse(read_text(path))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return None
+    for node in tree.body:
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.level == 1
+            and node.module
+            and any(alias.name == attr and alias.asname is None for alias in node.names)
+        ):
+            parts = node.module.split(".")
+            for candidate in (
+                path.parent.joinpath(*parts).with_suffix(".py"),
+                path.parent.joinpath(*parts, "__init__.py"),
+            ):
+                if candidate.is_file():
+                    return candidate
+    return None
 
 
 def _compile(pattern: str, where: str) -> re.Pattern[str]:

@@ -1,0 +1,3 @@
+"""What the package says about itself."""
+
+__version__ = "1.2.0"
