@@ -171,6 +171,15 @@ class Config:
 def read_pyproject(path: Path) -> tomlkit.TOMLDocument:
     """Parse pyproject.toml, turning syntax errors into a ConfigError with line and column."""
     if not path.is_file():
+        if (path.parent / "setup.py").is_file():
+            raise ConfigError(
+                f"{path} not found: this project is configured by setup.py alone, which "
+                "nox-release does not read (it would have to run it to learn the name and the "
+                "version)",
+                "name the project where nox-release reads it: a pyproject.toml with "
+                "[build-system] (setuptools), and setup.cfg [metadata] name and version "
+                "(version = attr: pkg.__version__); setup.py keeps working as it is",
+            )
         raise ConfigError(
             f"{path} not found",
             "run the command in the project's root directory (where pyproject.toml is)",

@@ -127,6 +127,14 @@ def project_name(doc: Mapping[str, Any], root: Path | None = None) -> str:
         name = metadata(root).get("name", "").strip()
         if name:
             return name
+    if root is not None and (root / "setup.py").is_file():
+        raise ConfigError(
+            "pyproject.toml has no [project] name and setup.cfg no [metadata] name: the name is "
+            "in setup.py, which nox-release does not read (it would have to run it)",
+            "name the project where both setuptools and nox-release read it: setup.cfg "
+            "[metadata] name = <distribution name> (and version = attr: pkg.__version__); "
+            "setup.py keeps working as it is",
+        )
     raise ConfigError(
         "pyproject.toml has no [project] name (nor a [tool.poetry] name, nor setup.cfg [metadata] name)",
         'add a [project] table with name = "<distribution name>" (PEP 621)',

@@ -190,3 +190,19 @@ def test_canonical_name_is_packagings(name: str) -> None:
     from packaging.utils import canonicalize_name
 
     assert canonical_name(name) == str(canonicalize_name(name))
+
+
+def test_a_project_configured_by_setup_py_alone_is_told_what_is_not_read(tmp_path: Path) -> None:
+    """The name and version in setup.py can only be learned by running it; the messages say so
+    (they used to say "run the command in the project's root directory", or to add [project])."""
+    (tmp_path / "setup.py").write_text('from setuptools import setup\n\nsetup(name="legacy")\n')
+    with pytest.raises(ConfigError) as caught:
+        config.load(tmp_path, env={})
+    assert "configured by setup.py alone" in caught.value.message
+    assert "setup.cfg [metadata] name and version" in caught.value.hint
+
+    write(tmp_path, '[build-system]\nrequires = ["setuptools"]\n')
+    with pytest.raises(ConfigError) as caught:
+        config.load(tmp_path, env={})
+    assert "the name is in setup.py" in caught.value.message
+    assert "setup.cfg [metadata] name = <distribution name>" in caught.value.hint
