@@ -233,3 +233,14 @@ def make_repo_tags(root: Path, *tags: str) -> None:
     for tag in tags:
         git(root, "tag", tag)
     git(root, "push", "--quiet", "-u", "origin", "main", "--tags")
+
+
+def test_the_next_version_publish_names_for_a_released_one_keeps_two_numbers(
+    tmp_path: Path,
+) -> None:
+    from release.publish import Release
+    from release.publish.preflight import next_version
+
+    root = two_number_project(tmp_path / "twonum", tags=("26.3", "26.4"))
+
+    assert next_version(Release(load(root), "26.4")) == "26.5"

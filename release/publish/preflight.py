@@ -137,7 +137,8 @@ def checklist_problems(
 
 
 def next_version(release: Release) -> str:
-    """The next patch above every version the project knows (tags, CHANGELOG, this one)."""
+    """The next patch above every version the project knows (tags, CHANGELOG, this one); in a
+    project of two release numbers, the next minor (``26.4`` -> ``26.5``, not ``26.4.1``)."""
     known = [Version(release.version)]
     for tag in release.git.tags() | {
         ref[10:] for ref in release.remote_or_empty() if ref.startswith("refs/tags/")
@@ -151,7 +152,10 @@ def next_version(release: Release) -> str:
         for section in changelog.parse(text):
             if section.version:
                 known.append(Version(section.version))
-    return next_patch(max(known))
+    newest = max(known)
+    if len(newest.release) == 2 and newest.pre is None:  # a project of two numbers: 26.4 -> 26.5
+        return f"{newest.major}.{newest.minor + 1}"
+    return next_patch(newest)
 
 
 def _check_local_platform_wheels(release: Release, found: list[Problem]) -> None:
