@@ -194,7 +194,7 @@ def run_job(cfg: Config, job: str, out: Out = print) -> int:
         out(f"no {WHAT[job]}: {cfg.checkers_origin.get(job, 'not configured')}")
         out(f"  set {job} in [tool.release] to run one")
         return 0
-    shown = " ".join(str(part) for part in check.command()[2:])
+    shown = " ".join(str(part) for part in (check.tool, *check.args, *check.paths))
     out(f"{check.row} ({cfg.checkers_origin.get(job, 'configured')}): {shown}")
     result = run(check, cfg.root, stream=True)
     if result.ok:

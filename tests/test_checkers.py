@@ -267,6 +267,13 @@ def test_the_format_lint_and_typecheck_commands_run_the_configured_tool(tmp_path
     assert linted.returncode == 1
     assert "F401" in linted.stdout
     assert typed.returncode == 0, typed.stdout + typed.stderr
+    # each says what it runs, as a user would type it
+    heads = [done.stdout.splitlines()[0] for done in (formatted, linted, typed)]
+    assert heads == [
+        "ruff format (detected from the project's configuration): ruff format --check src",
+        "ruff check (detected from the project's configuration): ruff check --no-fix src",
+        "mypy (detected from the project's configuration): mypy src/tiny",
+    ]
 
 
 def test_a_command_for_a_job_without_checker_says_so_and_passes(tmp_path: Path) -> None:
