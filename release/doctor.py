@@ -24,6 +24,7 @@ from .publish.preflight import (
     problems,
 )
 from .publish.state import Release
+from .publish.steps import unfinished_steps
 from .versions import vcs_state
 
 
@@ -67,6 +68,14 @@ def upcoming(cfg: Config) -> Upcoming:
         if not released and release.pushed_tag() is None:
             why = f"{candidate}: not released yet"
             return Upcoming(release, why, found + _quick_checks(release))
+        unfinished = unfinished_steps(release) if release.release_tag() is not None else []
+        if unfinished:  # its tag is pushed, but a step after it is not done: finish it first
+            why = f"{candidate}: started, not finished"
+            problem = Problem(
+                f"the release of {candidate} is not finished: {', '.join(unfinished)} to do",
+                f"finish it: nox -s publish -- {candidate} (the steps done are skipped)",
+            )
+            return Upcoming(release, why, [problem])
         reason = f"{candidate} was released"
     else:
         reason = f"no version above the last tag {release.tag} is pending"

@@ -23,7 +23,8 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from release import config, index, publish, pyproject
+from release import config, doctor, index, publish, pyproject
+from release.publish.preflight import problems
 from release.bump import BumpOptions
 from release.git import Git
 from release.errors import Aborted, CheckFailed, GitError, ReleaseError, StepFailed
@@ -1086,6 +1087,21 @@ def test_upload_refuses_files_other_than_the_tags_record(rig: Setup) -> None:
     )
     assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
     assert posts(s.test_index) == 2 and posts(s.prod_index) == 0
+    # doctor names the unfinished release, not the next version as if this one were out
+    judged = doctor.upcoming(config.load(s.project))
+    assert (judged.release.version, judged.why) == (VERSION, f"{VERSION}: started, not finished")
+    assert [(problem.message, problem.fix) for problem in judged.problems] == [
+        (
+            f"the release of {VERSION} is not finished: upload to the production index to do",
+            f"finish it: nox -s publish -- {VERSION} (the steps done are skipped)",
+        )
+    ]
+    # and publish refuses to start the next version before this one is finished
+    following = publish.Release(config.load(s.project), "0.3.1")
+    stoppers = [problem.message for problem in problems(following, out=lambda _: None)]
+    assert f"the release of {VERSION} is not finished: upload to the production index to do" in (
+        stoppers
+    )
     module = s.project / "src" / "omi_openclaw" / "__init__.py"
     module.write_text(module.read_text(encoding="utf-8") + "\n# changed after the tag\n")
     rebuilt = run_engine(s.project, "build")

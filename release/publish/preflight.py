@@ -22,6 +22,7 @@ from ..cache import CheckCache
 from ..errors import CheckFailed, ReleaseError, ToolMissing, UsageError
 from ..output import Out
 from ..version import next_patch
+from ..versions.tags import version_of
 from .state import Release, verify_timeout
 
 CVE = re.compile(r"\bCVE-\d{4}-\d{4,}\b", re.IGNORECASE)
@@ -104,6 +105,8 @@ def problems(release: Release, *, run_checklist: bool = False, out: Out = print)
         except ToolMissing as error:  # towncrier, to recognise its bump
             found.append(Problem(error.message, error.hint))
     _check_indexes(release, found, started)
+    if reachable and not started:
+        _check_previous_finished(release, found)
     _check_credentials(release, found)
     try:
         verify_timeout()  # read after the first upload: a typo must stop the release before it
@@ -114,6 +117,35 @@ def problems(release: Release, *, run_checklist: bool = False, out: Out = print)
     if run_checklist and not started:
         found += checklist_problems(release, PREFLIGHT_ITEMS, out)
     return found
+
+
+def _check_previous_finished(release: Release, found: list[Problem]) -> None:
+    """The release before this one, if this tool made it, is finished: a new version must not
+    start while the last one's files are missing from the production index (it was stopped
+    after its push). Only the newest earlier tag is asked."""
+    from .steps import unfinished_steps
+
+    cfg = release.cfg
+    mine = Version(release.version)
+    earlier = []
+    for tag in release.git.tags():
+        parsed = version_of(cfg.tag_format, tag)
+        if parsed is not None and parsed < mine:
+            earlier.append(parsed)
+    if not earlier:
+        return
+    previous = Release(cfg, str(max(earlier)), ci_uploads=release.ci_uploads)
+    if previous.release_tag() is None:
+        return  # not made by this tool: not a release it can finish
+    left = unfinished_steps(previous)
+    if left:
+        found.append(
+            Problem(
+                f"the release of {previous.version} is not finished: {', '.join(left)} to do",
+                f"finish it first: nox -s publish -- {previous.version} (the steps done are "
+                "skipped), then release this one",
+            )
+        )
 
 
 def checklist_problems(

@@ -243,3 +243,13 @@ def steps(release: Release) -> list[plan.Step]:
         VerifyStep(release, test=False),
         GitHubStep(release),
     ]
+
+
+def unfinished_steps(release: Release) -> list[str]:
+    """What is left of a release whose tag is pushed: its production upload, unless CI makes it
+    (``publish-from = "ci"``). The steps before the push are done once it is (the test index may
+    be wiped later; that undoes nothing), and the checks after the upload change nothing."""
+    if release.ci_uploads or release.pushed_tag() is None:
+        return []
+    upload = UploadStep(release, test=False)
+    return [] if upload.is_done() else [upload.title]
