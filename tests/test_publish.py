@@ -999,6 +999,31 @@ def test_a_colleagues_pushed_tag_stops_the_release_before_any_change(
     assert s.test_index.files() == [] and posts(s.test_index) == 0
 
 
+def test_a_taken_version_with_its_bump_applied_says_to_undo_the_bump_first(rig: Setup) -> None:
+    """0.3.0 is on the test index (released or started elsewhere) after `bump 0.3.0` here: the
+    advice is to undo that bump, then release 0.3.1. Following it, 0.3.1's preflight finds no
+    change it did not make (it used to find the dead bump's files, and its own advice said to
+    commit and push them)."""
+    s = rig
+    bumped = run_engine(s.project, "bump", VERSION, "--date", "2026-12-03")
+    assert bumped.returncode == 0, bumped.stdout + bumped.stderr
+    (s.test_index.packages / f"omi_openclaw-{VERSION}.tar.gz").write_bytes(b"elsewhere")
+    cfg = config.load(s.project)
+
+    (taken,) = [
+        p for p in problems(publish.Release(cfg, VERSION), out=print) if p.kind == "released"
+    ]
+
+    changed = "CHANGELOG.md pyproject.toml src/omi_openclaw/__init__.py src/omi_openclaw/cli.py"
+    assert taken.fix == (
+        f"undo the bump to {VERSION} (git restore --staged --worktree -- {changed}), then release "
+        "the next version: nox -s publish -- 0.3.1"
+    )
+    git(s.project, "restore", "--staged", "--worktree", "--", *changed.split())
+    following = [p.message for p in problems(publish.Release(config.load(s.project), "0.3.1"))]
+    assert not [message for message in following if "does not make" in message], following
+
+
 def test_changes_the_bump_did_not_make_are_refused_and_its_own_commit_is_accepted(
     rig: Setup,
 ) -> None:

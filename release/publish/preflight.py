@@ -227,6 +227,30 @@ def _check_remote_reachable(release: Release, found: list[Problem]) -> bool:
     return True
 
 
+def _release_next_hint(release: Release) -> str:
+    """Release the next version; first set aside the bump to this one where it is applied here,
+    or the next bump would find it ("changes the bump … does not make")."""
+    hint = f"release the next version: nox -s publish -- {next_version(release)}"
+    try:
+        changed = release.tracked_changes()
+        bumped = sorted(set(changed) - set(release.changes_not_by_bump())) if changed else []
+        committed = not changed and release.head_is_bump_commit() and not _head_pushed(release)
+    except ReleaseError:
+        return hint
+    if bumped:
+        files = " ".join(shlex.quote(path) for path in bumped)
+        return f"undo the bump to {release.version} (git restore --staged --worktree -- {files}), then {hint}"
+    if committed:
+        return f"undo the bump commit to {release.version} (git reset --keep HEAD~1), then {hint}"
+    return hint
+
+
+def _head_pushed(release: Release) -> bool:
+    branch = release.git.branch() or release.cfg.branch
+    remote_head = release.remote_or_empty().get(f"refs/heads/{branch}")
+    return remote_head is not None and release.git.is_ancestor(release.git.head(), remote_head)
+
+
 def _check_tag(release: Release, found: list[Problem], out: Out) -> bool:
     """Judge the release's tag; True when this release is started (tagged here or remotely)."""
     git, tag, remote = release.git, release.tag, release.cfg.remote
@@ -236,7 +260,7 @@ def _check_tag(release: Release, found: list[Problem], out: Out) -> bool:
             Problem(
                 f"{tag} is already on {remote} and is not a release in progress made by this "
                 f"tool: {release.version} was released",
-                f"release the next version: nox -s publish -- {next_version(release)}",
+                _release_next_hint(release),
                 kind="released",
             )
         )
@@ -271,7 +295,7 @@ def _check_fresh_start(release: Release, found: list[Problem], reachable: bool) 
             Problem(
                 f"{release.version} is a dated section of {cfg.relative(cfg.changelog)} "
                 f"({section.date}) and HEAD is not its bump: {release.version} was released",
-                f"release the next version: nox -s publish -- {next_version(release)}",
+                _release_next_hint(release),
                 kind="released",
             )
         )
@@ -389,7 +413,7 @@ def _check_indexes(release: Release, found: list[Problem], started: bool) -> Non
                     f"{release.version} is on the {label} ({index.display_url(url)}: "
                     f"{', '.join(f.filename for f in ours)}) but has no tag: it was released "
                     "or started elsewhere, and PyPI never accepts a file name twice",
-                    f"release the next version: nox -s publish -- {next_version(release)}",
+                    _release_next_hint(release),
                     kind="released",
                 )
             )
