@@ -157,8 +157,8 @@ def tested_elsewhere(cfg: Config, outcome: CoverageOutcome) -> str | None:
 
 
 TESTED_ELSEWHERE_HINT = (
-    "install the project into this environment in editable mode (pip install -e .), or run "
-    "nox -s release-check, whose environment does; then re-run"
+    "install the project into this environment in editable mode (pip install -e .), as the nox "
+    "sessions do, then re-run"
 )
 
 
