@@ -1024,6 +1024,22 @@ def test_a_taken_version_with_its_bump_applied_says_to_undo_the_bump_first(rig: 
     assert not [message for message in following if "does not make" in message], following
 
 
+def test_a_bump_commit_a_pushed_tag_names_is_never_advised_away(rig: Setup) -> None:
+    """0.3.0 bumped, committed and tagged by hand, the tag pushed without the branch: HEAD is
+    what the pushed tag names, so the fix must not be to reset it away."""
+    s = rig
+    bumped = run_engine(s.project, "bump", VERSION, "--date", "2026-12-03")
+    assert bumped.returncode == 0, bumped.stdout + bumped.stderr
+    git(s.project, "commit", "--quiet", "-am", f"Release version {VERSION}")
+    git(s.project, "tag", "-a", "-m", "tagged by hand", TAG)
+    git(s.project, "push", "--quiet", "origin", TAG)  # the tag only
+
+    found = problems(publish.Release(config.load(s.project), VERSION), out=lambda _: None)
+
+    (taken,) = [problem for problem in found if problem.kind == "released"]
+    assert taken.fix == "release the next version: nox -s publish -- 0.3.1"
+
+
 def test_changes_the_bump_did_not_make_are_refused_and_its_own_commit_is_accepted(
     rig: Setup,
 ) -> None:
@@ -1139,3 +1155,9 @@ def test_upload_refuses_files_other_than_the_tags_record(rig: Setup) -> None:
     assert f"dist/{wheel} is not the file recorded in {TAG}" in output
     assert f"nox -s publish -- {VERSION}" in output and "nothing was uploaded" in output
     assert posts(s.prod_index) == 0 and s.prod_index.files() == []
+    # other bytes under a recorded name on the production index: 0.3.0 can never be finished,
+    # and must not block 0.3.1 either (each refusal would send the maintainer to the other)
+    (s.prod_index.packages / f"omi_openclaw-{VERSION}.tar.gz").write_bytes(b"other bytes")
+    following = publish.Release(config.load(s.project), "0.3.1")
+    stoppers = [problem.message for problem in problems(following, out=lambda _: None)]
+    assert not [message for message in stoppers if "not finished" in message], stoppers

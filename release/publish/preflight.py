@@ -246,9 +246,15 @@ def _release_next_hint(release: Release) -> str:
 
 
 def _head_pushed(release: Release) -> bool:
-    branch = release.git.branch() or release.cfg.branch
-    remote_head = release.remote_or_empty().get(f"refs/heads/{branch}")
-    return remote_head is not None and release.git.is_ancestor(release.git.head(), remote_head)
+    """A ref of the remote (a branch, a tag) reaches HEAD, or may: a ref whose object this clone
+    lacks. Then dropping HEAD's commit is never advised: a pushed tag may name it."""
+    git = release.git
+    head = git.head()
+    for obj in release.remote_or_empty().values():
+        commit = git.commit_of(obj) if git.has_object(obj) else None
+        if commit is None or git.is_ancestor(head, commit):
+            return True
+    return False
 
 
 def _check_tag(release: Release, found: list[Problem], out: Out) -> bool:

@@ -28,7 +28,7 @@ def share(r: Release, out: Out) -> None:
     killpoint.hit("shared")
 
 
-def _on_index(r: Release, index_url: str) -> dict[str, str]:
+def on_index(r: Release, index_url: str) -> dict[str, str]:
     """Recorded file name -> "same" / "absent" / "conflict" on the index (raises if unreadable)."""
     listed = {entry.filename: entry for entry in index.list_files(index_url, r.cfg.project_name)}
     status = {}
@@ -79,7 +79,7 @@ class UploadStep(_IndexStep):
         if not self.r.recorded_files():
             return False
         try:
-            status = _on_index(self.r, self.index_url)
+            status = on_index(self.r, self.index_url)
         except ReleaseError:
             return False
         return all(value == "same" for value in status.values())
@@ -89,7 +89,7 @@ class UploadStep(_IndexStep):
         killpoint.hit(f"{self.key}.start")
         if self.test:
             share(r, out)
-        status = _on_index(r, self.index_url)
+        status = on_index(r, self.index_url)
         conflicts = [name for name, value in status.items() if value == "conflict"]
         if conflicts:
             raise StepFailed(

@@ -19,7 +19,7 @@ from ..output import STEP_INDENT, Out
 from . import record as records
 from .sources import build_at
 from .base import Step as _Step
-from .remote import GitHubStep, PushStep, UploadStep, VerifyStep
+from .remote import GitHubStep, PushStep, UploadStep, VerifyStep, on_index
 from .state import Release
 
 
@@ -246,10 +246,18 @@ def steps(release: Release) -> list[plan.Step]:
 
 
 def unfinished_steps(release: Release) -> list[str]:
-    """What is left of a release whose tag is pushed: its production upload, unless CI makes it
-    (``publish-from = "ci"``). The steps before the push are done once it is (the test index may
-    be wiped later; that undoes nothing), and the checks after the upload change nothing."""
-    if release.ci_uploads or release.pushed_tag() is None:
+    """What is left of a release whose tag is pushed: its production upload, when a recorded
+    file is absent from the production index and none there conflicts (a file of that name with
+    other bytes can never be replaced: that release can not be finished, and must not block the
+    next). Nothing when CI uploads (``publish-from = "ci"``), when the index can not be read (its
+    own check says so), or for the steps before the push, done once it is (the test index may be
+    wiped later; that undoes nothing); the checks after the upload change nothing."""
+    if release.ci_uploads or release.pushed_tag() is None or not release.recorded_files():
         return []
-    upload = UploadStep(release, test=False)
-    return [] if upload.is_done() else [upload.title]
+    try:
+        status = on_index(release, release.cfg.index_url)
+    except ReleaseError:
+        return []
+    if "absent" not in status.values() or "conflict" in status.values():
+        return []
+    return [UploadStep(release, test=False).title]
