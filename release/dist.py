@@ -64,8 +64,9 @@ def expected_names(name: str, version: str) -> tuple[str, str]:
 # --sdist --wheel`` makes and fills a second environment for the wheel). Each backend hook still
 # runs in a fresh subprocess (pyproject_hooks), as PEP 517 asks of a frontend.
 _BUILD_BOTH = """\
-import sys
-del sys.path[0]  # the working directory: the project, whose modules must not stand in for build's
+import os, sys
+if sys.path and sys.path[0] in ("", os.getcwd()):  # the project, whose modules must not stand in
+    del sys.path[0]
 from build import BuildException, BuildBackendException, ProjectBuilder
 from build.env import DefaultIsolatedEnv
 

@@ -139,11 +139,13 @@ def python_tool(module: str, *args: str | Path) -> list[str | Path]:
     return [sys.executable, "-c", OFF_THE_PROJECT_PATH, module, *args]
 
 
-# ``python -c`` puts "" (the working directory) first on sys.path; drop it, then run the module
-# named by the first argument as ``python -m`` does (Python 3.11's ``-P`` in any version).
+# ``python -c`` puts "" (the working directory) first on sys.path, unless PYTHONSAFEPATH says not
+# to; drop it, then run the module named by the first argument as ``python -m`` does (Python
+# 3.11's ``-P`` in any version).
 OFF_THE_PROJECT_PATH = (
-    "import runpy, sys; del sys.path[0]; module = sys.argv.pop(1); "
-    "runpy.run_module(module, run_name='__main__', alter_sys=True)"
+    "import os, runpy, sys; "
+    "sys.path[:1] = [] if sys.path and sys.path[0] in ('', os.getcwd()) else sys.path[:1]; "
+    "module = sys.argv.pop(1); runpy.run_module(module, run_name='__main__', alter_sys=True)"
 )
 
 

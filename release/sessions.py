@@ -78,7 +78,9 @@ def _build_leftovers() -> set[Path]:
 
 
 def _engine_run(session: nox.Session, *args: str) -> None:
-    session.run("python", "-m", "release", *args)
+    # the console script, not ``python -m release``: that would run a ``release.py`` (or
+    # ``release/``) at the project's root, which many projects keep, instead of the engine
+    session.run("nox-release", *args)
 
 
 def _no_posargs(session: nox.Session) -> None:

@@ -7,9 +7,13 @@ their place, and its bytecode written into the project's tree.
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
-from release import checklist, config
+import pytest
+
+from release import checklist, config, proc
 from tests.conftest import run_engine
 
 IMPOSTOR = 'raise ImportError("the project\'s own {name} was imported")\n__version__ = "1.0.0"\n'
@@ -49,3 +53,17 @@ def test_the_checkers_import_their_own_dependencies_not_the_projects_package(
         "1 file would be left unchanged.",
     )
     assert not (project / "click" / "__pycache__").exists()
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="PYTHONSAFEPATH is Python 3.11's")
+def test_a_tool_started_off_the_project_path_keeps_the_users_pythonpath_under_safepath(
+    tmp_path: Path,
+) -> None:
+    """With PYTHONSAFEPATH set, ``python -c`` puts no "" first: the first entry is the user's."""
+    (tmp_path / "first").mkdir()
+    (tmp_path / "first" / "probe_module.py").write_text("print('imported from PYTHONPATH')\n")
+    env = dict(os.environ, PYTHONSAFEPATH="1", PYTHONPATH=str(tmp_path / "first"))
+
+    done = proc.run(proc.python_tool("probe_module"), cwd=tmp_path, env=env)
+
+    assert (done.returncode, done.stdout.strip()) == (0, "imported from PYTHONPATH"), done.stderr

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from release import proc
 from tests.conftest import INTERFACE_SESSIONS as SESSIONS
 from tests.conftest import REPO, git
 
@@ -20,8 +21,9 @@ def nox(
 ) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, **extra_env)
     env["PYTHONPATH"] = str(REPO)  # the noxfile imports release.sessions from this checkout
+    # as the ``nox`` command starts it: without the project's directory first on sys.path
     return subprocess.run(
-        [sys.executable, "-m", "nox", "--no-color", *args],
+        proc.python_tool("nox", "--no-color", *args),
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -81,6 +83,9 @@ def test_black_session_fails_on_a_violation(sample: Path) -> None:
 def test_release_check_session_on_the_sample(sample_repo: Path, tmp_path: Path) -> None:
     report = tmp_path / "check.json"
     (sample_repo / ".gitignore").write_text((sample_repo / ".gitignore").read_text() + ".nox/\n")
+    # a release script of the project's own, as many keep: the session must run the engine
+    (sample_repo / "release.py").write_text('raise SystemExit("the project\'s release.py ran")\n')
+    git(sample_repo, "add", "release.py")
     git(sample_repo, "commit", "--quiet", "-am", "ignore .nox")
     git(sample_repo, "push", "--quiet", "origin", "main")
     done = nox(sample_repo, "-s", "release-check", "--", "--json", str(report))
