@@ -244,3 +244,5 @@ def test_the_next_version_publish_names_for_a_released_one_keeps_two_numbers(
     root = two_number_project(tmp_path / "twonum", tags=("26.3", "26.4"))
 
     assert next_version(Release(load(root), "26.4")) == "26.5"
+    git(root, "tag", "26.5rc1")  # a pre-release out: its final release is next, in two numbers
+    assert next_version(Release(load(root), "26.5rc1")) == "26.5"

@@ -185,7 +185,9 @@ def next_version(release: Release) -> str:
             if section.version:
                 known.append(Version(section.version))
     newest = max(known)
-    if len(newest.release) == 2 and newest.pre is None:  # a project of two numbers: 26.4 -> 26.5
+    if newest.is_prerelease:  # 1.0.0rc1 or 26.5rc1 released: the final release comes next
+        return newest.base_version
+    if len(newest.release) == 2:  # a project of two numbers: 26.4 -> 26.5
         return f"{newest.major}.{newest.minor + 1}"
     return next_patch(newest)
 
