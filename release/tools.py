@@ -125,11 +125,11 @@ def pytest_sessionfinish(session):
     if module is None:
         return
     places = [getattr(module, "__file__", None)] + list(getattr(module, "__path__", []))
-    where = next((place for place in places if place), None)
-    if where:
+    places = [os.path.abspath(place) for place in places if place]
+    if places:  # a namespace package has several portions: every one is written
         name = "imported-%d.txt" % os.getpid()
         with open(os.path.join(os.environ["NOX_RELEASE_PROBE"], name), "w", encoding="utf-8") as f:
-            f.write(os.path.abspath(where))
+            f.write("\\n".join(places))
 """
 
 
@@ -146,9 +146,10 @@ def tested_elsewhere(cfg: Config, outcome: CoverageOutcome) -> str | None:
     """Why the tests did not test the work tree (they imported the package from elsewhere), or
     None when they did, or when they never imported it in-process."""
     source = cfg.source.resolve()
-    for where in outcome.imported:
-        path = Path(where).resolve()
-        if path != source and source not in path.parents:
+    for record in outcome.imported:  # one per test process: the places its package came from
+        paths = [Path(place).resolve() for place in record.splitlines() if place]
+        if paths and not any(path == source or source in path.parents for path in paths):
+            path = paths[0]
             return (
                 f"the tests imported {cfg.package} from {path.parent if path.is_file() else path},"
                 f" not from this work tree ({cfg.relative(cfg.source)})"

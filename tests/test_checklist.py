@@ -142,6 +142,33 @@ def test_tests_that_import_another_copy_of_the_package_fail_the_tests_row(
     assert rows["tests"].reason.startswith("1 failed")
 
 
+def test_a_namespace_package_with_a_portion_in_the_work_tree_is_tested_here(tmp_path: Path) -> None:
+    """``nsp`` has two portions, one elsewhere on the path first: the tests do import the work
+    tree's (one of the package's places), so the row is the tests' own verdict."""
+    root = tmp_path / "nsp-project"
+    for top, module in (("other", "extra"), ("src", "mod")):
+        (root / top / "nsp").mkdir(parents=True)
+        (root / top / "nsp" / f"{module}.py").write_text("VALUE = 1\n")
+    (root / "tests").mkdir()
+    (root / "tests" / "test_mod.py").write_text(
+        "import nsp.mod\n\n\ndef test_value() -> None:\n    assert nsp.mod.VALUE == 1\n"
+    )
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "nsp-project"\nversion = "1.0.0"\n\n'
+        '[tool.release]\npackage = "nsp"\nsource = "src/nsp"\n\n'
+        '[tool.pytest.ini_options]\npythonpath = ["other", "src"]\n'
+    )
+
+    rows = {
+        row.item: row
+        for row in checklist.run_items(
+            checklist.Context(config.load(root)), [checklist.tests_and_coverage_item]
+        )
+    }
+
+    assert (rows["tests"].status, rows["tests"].reason.split(" in ")[0]) == ("PASS", "1 passed")
+
+
 @pytest.mark.slow
 def test_coverage_below_threshold_fails(sample_repo: Path, tmp_path: Path) -> None:
     pyproject = sample_repo / "pyproject.toml"
