@@ -232,6 +232,7 @@ class Release:
             if not planned.commands:
                 return {there.relative(path): text for path, text in planned.edits.items()}
             Git(source).run("init", "--quiet")
+            Git(source).run("add", "--all")  # towncrier removes the fragments git tracks
             try:
                 return bump.outcome(planned, there.changelog)
             except ToolMissing:
