@@ -201,6 +201,17 @@ def one_commit_repo(root: Path) -> Path:
     return root
 
 
+def init_repo(project: Path, *tags: str) -> Path:
+    """``git init`` ``project`` on main, commit everything, and make the lightweight ``tags``
+    (no remote)."""
+    git(project, "init", "--quiet", "-b", "main")
+    git(project, "add", "-A")
+    git(project, "commit", "--quiet", "-m", "Initial commit")
+    for tag in tags:
+        git(project, "tag", tag)
+    return project
+
+
 def make_repo(project: Path, remote: Path) -> Path:
     """``git init`` ``project`` on main, commit everything, push to a new bare ``remote``."""
     git(project.parent, "init", "--quiet", "--bare", "-b", "main", str(remote))

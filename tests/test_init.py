@@ -13,7 +13,7 @@ import tomlkit
 from release import adopt
 from release.adopt.proposal import NOX_IMPORT, add_table, noxfile_with_import
 
-from .conftest import git, run_engine, snapshot
+from .conftest import git, init_repo, run_engine, snapshot
 
 PROJECTS = Path(__file__).parent / "projects"
 yaml: Any = importlib.import_module("yaml")  # PyYAML, a test extra (no type stubs)
@@ -22,12 +22,7 @@ yaml: Any = importlib.import_module("yaml")  # PyYAML, a test extra (no type stu
 def repo_of(name: str, tmp_path: Path, *tags: str) -> Path:
     project = tmp_path / name
     shutil.copytree(PROJECTS / name, project)
-    git(project, "init", "--quiet", "-b", "main")
-    git(project, "add", "-A")
-    git(project, "commit", "--quiet", "-m", "Initial commit")
-    for tag in tags:
-        git(project, "tag", tag)
-    return project
+    return init_repo(project, *tags)
 
 
 def release_table(project: Path) -> dict[str, object]:

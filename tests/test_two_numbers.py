@@ -14,7 +14,7 @@ from release.bump import BumpOptions, run_bump, run_notes, run_versions
 from release.errors import VersionError
 from release.publish import run_plan
 from release.rollback import run_hotfix, run_yank
-from tests.conftest import REPO, git
+from tests.conftest import REPO, git, init_repo
 
 DATE = "2026-11-30"
 URL = "https://github.com/example/twonum"
@@ -64,12 +64,7 @@ def two_number_project(
         f'"""Two numbers."""\n\n__version__ = "{current}"\n', encoding="utf-8"
     )
     (root / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
-    git(root, "init", "--quiet", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "--quiet", "-m", "Initial commit")
-    for tag in tags:
-        git(root, "tag", tag)
-    return root
+    return init_repo(root, *tags)
 
 
 def load(root: Path) -> config.Config:
