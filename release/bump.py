@@ -154,19 +154,18 @@ def run_bump(
 ) -> int:
     """``bump``: plan, then print the diff (``dry_run``) or write every file together."""
     plan = plan_bump(cfg, spec, options, tags=tags)
-    if plan.already_done and cfg.version_source.is_vcs and cfg.changelog_kind == history.NONE:
-        out(f"bump {plan.current} → {plan.version}")
-        for message in plan.messages:
-            out(f"  {message}")
-        out("nothing to write: the project keeps no changelog (changelog = false)")
-        return 0
-    if plan.already_done:
+    # a version from git tags and no changelog: the tag is all there is, nothing was applied
+    tag_only = cfg.version_source.is_vcs and cfg.changelog_kind == history.NONE
+    if plan.already_done and not tag_only:
         out(f"{plan.version} is already applied in every version copy and the changelog")
         out("nothing to do")
         return 0
     out(f"bump {plan.current} → {plan.version}")
     for message in plan.messages:
         out(f"  {message}")
+    if plan.already_done:
+        out("nothing to write: the project keeps no changelog (changelog = false)")
+        return 0
     if dry_run:
         out(files.unified_diff(cfg.root, plan.edits).rstrip("\n"))
         for command in plan.commands:

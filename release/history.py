@@ -16,7 +16,7 @@ from pathlib import Path
 from . import changelog, files
 from .changelog import towncrier
 from .config import Config
-from .errors import ChangelogError
+from .errors import ChangelogError, ReleaseError
 from .towncrier_config import TowncrierSettings
 
 KEEP_A_CHANGELOG, TOWNCRIER, NONE = "keep-a-changelog", "towncrier", "none"
@@ -199,6 +199,15 @@ class History:
             text = fragment.read_text(encoding="utf-8").strip()
             found.setdefault(category, []).append(text or fragment.name)
         return found
+
+
+def recorded_versions(cfg: Config) -> list[str]:
+    """The versions the project's changelog has a section for; [] when it can not be read (what
+    asks only wants the versions it names, and the changelog's own row reports its problems)."""
+    try:
+        return History.read(cfg).versions()
+    except (ReleaseError, OSError):
+        return []
 
 
 _UNDERLINE = re.compile(r"^([-=~^*+#])\1{2,}\s*$")

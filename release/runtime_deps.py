@@ -45,6 +45,7 @@ def collect(cfg: Config) -> RuntimeDeps:
     extras_seen: set[tuple[str, str]] = set()
     queue = [(spec, "") for spec in top]
     direct = {str(spec) for spec in top}
+    elsewhere: set[str] = set()
     while queue:
         spec, extra = queue.pop()
         requirement = _requirement(spec)
@@ -52,8 +53,8 @@ def collect(cfg: Config) -> RuntimeDeps:
             continue
         name = str(canonicalize_name(requirement.name))
         if not _applies(requirement, extra):
-            if "extra" not in str(requirement.marker) and name not in found.elsewhere:
-                found.elsewhere.append(name)
+            if "extra" not in str(requirement.marker):
+                elsewhere.add(name)
             continue
         if spec in direct and not extra and name not in found.direct:
             found.direct.append(name)
@@ -74,7 +75,7 @@ def collect(cfg: Config) -> RuntimeDeps:
     found.pinned.sort()
     found.missing.sort()
     found.direct.sort()
-    found.elsewhere = sorted(set(found.elsewhere) - seen)
+    found.elsewhere = sorted(elsewhere - seen)
     return found
 
 

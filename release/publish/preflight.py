@@ -22,7 +22,7 @@ from ..cache import CheckCache
 from ..errors import CheckFailed, ReleaseError, ToolMissing, UsageError
 from ..output import Out
 from ..version import next_patch
-from ..versions.tags import version_of
+from ..versions.tags import last_tag
 from .state import Release, verify_timeout
 
 CVE = re.compile(r"\bCVE-\d{4}-\d{4,}\b", re.IGNORECASE)
@@ -126,15 +126,10 @@ def _check_previous_finished(release: Release, found: list[Problem]) -> None:
     from .steps import unfinished_steps
 
     cfg = release.cfg
-    mine = Version(release.version)
-    earlier = []
-    for tag in release.git.tags():
-        parsed = version_of(cfg.tag_format, tag)
-        if parsed is not None and parsed < mine:
-            earlier.append(parsed)
-    if not earlier:
+    earlier = last_tag(cfg.tag_format, release.git.tags(), below=Version(release.version))
+    if earlier is None:
         return
-    previous = Release(cfg, str(max(earlier)), ci_uploads=release.ci_uploads)
+    previous = Release(cfg, str(earlier[1]), ci_uploads=release.ci_uploads)
     if previous.release_tag() is None:
         return  # not made by this tool: not a release it can finish
     left = unfinished_steps(previous)

@@ -54,17 +54,12 @@ def own_version_candidates(
 
 def versions_had(cfg: Config) -> set[Version]:
     """The versions the project's tags (under its tag format) and changelog name."""
-    from ..errors import ReleaseError
     from ..git import Git
-    from ..history import History
+    from ..history import recorded_versions
     from .tags import version_of
 
     had = {version_of(cfg.tag_format, tag) for tag in Git(cfg.root).tags()}
-    try:
-        recorded = History.read(cfg).versions()
-    except (ReleaseError, OSError):
-        recorded = []
-    had |= {_parsed(value) for value in recorded}
+    had |= {_parsed(value) for value in recorded_versions(cfg)}
     return {version for version in had if version is not None}
 
 

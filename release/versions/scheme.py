@@ -53,11 +53,7 @@ def detect(cfg: Config) -> Scheme:
         current: str | None = current_version(cfg)
     except ReleaseError:
         current = None
-    try:
-        recorded = history.History.read(cfg).versions()
-    except (ReleaseError, OSError):
-        recorded = []
-    return scheme(cfg, current, Git(cfg.root).tags(), recorded)
+    return scheme(cfg, current, Git(cfg.root).tags(), history.recorded_versions(cfg))
 
 
 def release_version(cfg: Config, text: str) -> tuple[Version, str | None]:

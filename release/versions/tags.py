@@ -69,9 +69,16 @@ def version_of(tag_format: str, tag: str) -> Version | None:
         return None
 
 
-def last_tag(tag_format: str, tags: Iterable[str]) -> tuple[str, Version] | None:
-    """The tag of the highest version, with that version; None when no tag is a version tag."""
-    found = [(parsed, tag) for tag in tags if (parsed := version_of(tag_format, tag)) is not None]
+def last_tag(
+    tag_format: str, tags: Iterable[str], below: Version | None = None
+) -> tuple[str, Version] | None:
+    """The tag of the highest version (below ``below``, if given), with that version; None when
+    no tag is such a version tag."""
+    found = [
+        (parsed, tag)
+        for tag in tags
+        if (parsed := version_of(tag_format, tag)) is not None and (below is None or parsed < below)
+    ]
     if not found:
         return None
     parsed, tag = max(found)
